@@ -1,0 +1,85 @@
+# Production Python for AI Backends: build the editions and run every listing.
+#
+#   make book    HTML, EPUB and PDF in _build/ (installs what it needs)
+#   make test    every test: listings, behaviour tests, guards, lint, types, coverage
+#
+# See README.md for the rest.
+
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.installed
+SPHINX   := $(BIN)/sphinx-build
+SPHINXOPTS ?= -W --keep-going -n -q -j auto
+BUILD    := _build
+BASENAME := production-python-for-ai-backends
+PYTEST_WORKERS ?= auto
+
+.PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test \
+        lint types test-fast
+
+# -- environment --------------------------------------------------------------
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/python -m pip check
+	@touch $(STAMP)
+
+system-book:
+	@tools/ensure-system-packages book
+
+system-test:
+	@tools/ensure-system-packages test
+
+# Regenerate the lock file from pyproject.toml's ranges (needs the network).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --no-header -o requirements.lock
+
+# -- editions -------------------------------------------------------------------
+
+book: html epub pdf
+	@mkdir -p $(BUILD)/html/downloads
+	cp $(BUILD)/latex/$(BASENAME).pdf $(BUILD)/epub/$(BASENAME).epub $(BUILD)/html/downloads/
+	@echo "Editions: $(BUILD)/html/index.html $(BUILD)/epub/$(BASENAME).epub $(BUILD)/latex/$(BASENAME).pdf"
+
+html: $(STAMP) system-book
+	$(SPHINX) -M html book $(BUILD) -c . $(SPHINXOPTS)
+
+epub: $(STAMP) system-book
+	$(SPHINX) -M epub book $(BUILD) -c . $(SPHINXOPTS)
+
+pdf: $(STAMP) system-book
+	$(SPHINX) -M latex book $(BUILD) -c . $(SPHINXOPTS)
+	$(MAKE) -C $(BUILD)/latex all-pdf LATEXMKOPTS="-quiet -interaction=nonstopmode -halt-on-error" > $(BUILD)/latex/make.log 2>&1 \
+	  || { tail -40 $(BUILD)/latex/make.log; echo "PDF build failed: see $(BUILD)/latex/$(BASENAME).log"; exit 1; }
+
+check: $(STAMP) system-book
+	$(BIN)/python tools/check_editions.py $(BUILD)
+
+serve: $(STAMP) system-book
+	$(BIN)/sphinx-autobuild book $(BUILD)/html -c . -W --keep-going -n --port 8000 --host 127.0.0.1
+
+# -- tests ------------------------------------------------------------------------
+
+test: $(STAMP) system-test
+	$(BIN)/ruff check snippets tests tools conftest.py conf.py
+	$(BIN)/ruff format --check snippets tests tools conftest.py conf.py
+	$(BIN)/mypy
+	rm -f .coverage .coverage.*
+	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report
+
+# -- figures: measured on this machine, committed as data -------------------------
+
+figures: $(STAMP) system-test
+	@for script in $$(ls snippets/*/bench_*.py snippets/*/*_experiment.py 2>/dev/null); do \
+	  echo "== $$script"; $(BIN)/python $$script --out auto || exit 1; done
+
+clean:
+	rm -rf $(BUILD) book/_generated .coverage .coverage.* .mypy_cache .ruff_cache .pytest_cache
