@@ -24,7 +24,7 @@ _meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["pr
 project = "Production Python for AI Backends"
 author = "The Production Python for AI Backends authors"
 copyright_year = "2026"
-copyright = f"{copyright_year}, {author}"  # noqa: A001 - Sphinx's name
+copyright = f"{copyright_year}, {author}"
 release = _meta["version"]
 version = ".".join(release.split(".")[:2])
 # The build date: SOURCE_DATE_EPOCH makes it reproducible when set.
@@ -105,8 +105,12 @@ copybutton_remove_prompts = True
 
 # -- Graphviz ---------------------------------------------------------------------
 graphviz_output_format = "svg"
-graphviz_dot_args = ["-Gbgcolor=transparent", "-Nfontname=DejaVu Sans",
-                     "-Efontname=DejaVu Sans", "-Gfontname=DejaVu Sans"]
+graphviz_dot_args = [
+    "-Gbgcolor=transparent",
+    "-Nfontname=DejaVu Sans",
+    "-Efontname=DejaVu Sans",
+    "-Gfontname=DejaVu Sans",
+]
 
 # -- EPUB -------------------------------------------------------------------------
 epub_basename = "production-python-for-ai-backends"
@@ -146,10 +150,19 @@ latex_elements = {
 \hypersetup{bookmarksnumbered=true, pdfpagemode=UseOutlines,
   pdftitle={Production Python for AI Backends},
   pdfauthor={The Production Python for AI Backends authors},
-  pdfsubject={Version """ + release + r""", built """ + today + r"""}}
+  pdfsubject={Version """
+    + release
+    + r""", built """
+    + today
+    + r"""}}
 \setcounter{tocdepth}{1}
 \emergencystretch=3em
 \pdfstringdefDisableCommands{\def\({}\def\){}}
+% Two-digit chapter numbers need a wider number box in the table of contents.
+\makeatletter
+\patchcmd{\l@chapter}{1.5em}{2.3em}{}{}
+\patchcmd{\l@section}{2.3em}{2.8em}{}{}
+\makeatother
 """,
     "maketitle": r"""
 \begin{titlepage}
@@ -161,8 +174,12 @@ latex_elements = {
 \vspace{2cm}
 {\large The Production Python for AI Backends authors\par}
 \vfill
-{\large Version """ + release + r"""\par}
-{\large Built """ + today + r"""\par}
+{\large Version """
+    + release
+    + r"""\par}
+{\large Built """
+    + today
+    + r"""\par}
 \end{titlepage}
 """,
     "printindex": r"\footnotesize\raggedright\printindex",

@@ -99,7 +99,9 @@ def console_session(document: Document) -> Iterator[Region]:
     text = document.text
     starts = [m.start() for m in re.finditer(r"^\$ ", text, re.MULTILINE)]
     if not starts and text.strip():
-        raise SnippetFailed(f"{document.path}: a .console file needs `$ ` command lines")
+        raise SnippetFailed(
+            f"{document.path}: a .console file needs `$ ` command lines"
+        )
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
         block = text[start:end]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.support.services import RedisServer, UvicornServer, free_port
+from tests.support.vendor import fake_vendor, vendor_server  # noqa: F401
 
 
 @pytest.fixture(name="free_port")

@@ -59,8 +59,9 @@ def wait_for_port(
                 f"{what} exited with code {process.returncode} before listening "
                 f"on port {port}.\n{output}"
             )
-        with contextlib.suppress(OSError), socket.create_connection(
-            ("127.0.0.1", port), timeout=0.2
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", port), timeout=0.2),
         ):
             return
         time.sleep(0.02)
@@ -227,7 +228,9 @@ def ensure(name: str) -> None:
         return
     if name not in _starters:
         known = ", ".join(sorted(_starters))
-        raise ServiceError(f"unknown service `{name}` in `# book: requires` (known: {known})")
+        raise ServiceError(
+            f"unknown service `{name}` in `# book: requires` (known: {known})"
+        )
     server, env = _starters[name]()
     _running[name] = server
     _environment.update(env)

@@ -90,7 +90,9 @@ def _assign_section_numbers(self: TocTreeCollector, env: BuildEnvironment) -> li
     shifts = _compute_shifts(env)
     _apply(env, shifts, +1)
     env.book_secnum_shifts = shifts  # type: ignore[attr-defined]
-    changed = {d for d in set(shifts) | set(previous) if shifts.get(d) != previous.get(d)}
+    changed = {
+        d for d in set(shifts) | set(previous) if shifts.get(d) != previous.get(d)
+    }
     return sorted(set(rewrite) | changed)
 
 
@@ -108,7 +110,7 @@ def _latex_parts(app: Sphinx, doctree: nodes.document) -> None:
             continue
         wrapper = toctree.parent
         title = _PART_PREFIX.sub("", caption)
-        raw = nodes.raw("", "\\part{%s}\n" % title, format="latex")
+        raw = nodes.raw("", f"\\part{{{title}}}\n", format="latex")
         wrapper.parent.insert(wrapper.parent.index(wrapper), raw)
 
 
@@ -132,13 +134,19 @@ def _render_charts(app: Sphinx) -> None:
     for spec in app.config.book_charts:
         module_name, data = spec["module"], srcdir / spec["data"]
         if not data.exists():
-            logger.warning("chart data %s is missing (run `make figures`)", data,
-                           type="book", subtype="chart")
+            logger.warning(
+                "chart data %s is missing (run `make figures`)",
+                data,
+                type="book",
+                subtype="chart",
+            )
             continue
         module = importlib.import_module(module_name)
         stamp = out / f".{module_name}.stamp"
         sources = [data, Path(module.__file__ or "")]
-        if stamp.exists() and all(s.stat().st_mtime <= stamp.stat().st_mtime for s in sources):
+        if stamp.exists() and all(
+            s.stat().st_mtime <= stamp.stat().st_mtime for s in sources
+        ):
             continue
         module.render_charts(data, out)
         stamp.touch()

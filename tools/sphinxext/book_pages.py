@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 WORDS_PER_MINUTE = 200  # technical prose read with care
 MINUTES_PER_LISTING = 0.5  # reading a short listing and its output
@@ -41,7 +44,9 @@ def reading_minutes(text: str) -> int:
             continue
         prose_lines.append(line)
     words = len(_MARKUP.sub(" x ", "\n".join(prose_lines)).split())
-    listings = sum(1 for m in _DIRECTIVE.finditer(text) if m.group(2) == "literalinclude")
+    listings = sum(
+        1 for m in _DIRECTIVE.finditer(text) if m.group(2) == "literalinclude"
+    )
     return max(1, math.ceil(words / WORDS_PER_MINUTE + listings * MINUTES_PER_LISTING))
 
 
@@ -62,7 +67,36 @@ def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
             source[0] = text[: title.end()] + line + text[title.end() :]
 
 
+def _check_chapter_labels(app: Sphinx, env: Any) -> None:
+    """Every chapter exists and carries its fixed label (readers cite it)."""
+    labels = env.domains.standard_domain.labels
+    for docname, label in app.config.book_chapters.items():
+        if docname not in env.found_docs:
+            logger.warning(
+                "chapter %s (label %s) has no page book/%s.md",
+                docname,
+                label,
+                docname,
+                type="book",
+                subtype="chapter",
+            )
+            continue
+        target = labels.get(label)
+        if target is None or target[0] != docname:
+            logger.warning(
+                "chapter label %r is missing: the first line of book/%s.md must be "
+                "(%s)= followed by the chapter title",
+                label,
+                docname,
+                label,
+                location=(docname, 1),
+                type="book",
+                subtype="chapter",
+            )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_chapters", {}, "env")
     app.connect("source-read", _source_read)
+    app.connect("env-check-consistency", _check_chapter_labels)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

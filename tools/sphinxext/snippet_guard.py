@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     snippets = (Path(app.confdir) / "snippets").resolve()
-    for node in doctree.findall(lambda n: isinstance(n, nodes.literal_block | nodes.doctest_block)):
+    for node in doctree.findall(
+        lambda n: isinstance(n, nodes.literal_block | nodes.doctest_block)
+    ):
         source = node.get("source")
         if source:
             path = Path(source).resolve()

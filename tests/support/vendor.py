@@ -1,0 +1,116 @@
+"""The fake LLM vendor as a real uvicorn process, and its pytest fixtures.
+
+``vendor_server`` (session scope) starts one real uvicorn process serving
+``ch_llm_fundamentals.fake_vendor:app`` on a free port of 127.0.0.1;
+``fake_vendor`` (function scope) hands it to a test after a reset, so every
+test starts with default configuration, full limit buckets and no records::
+
+    def test_x(fake_vendor: FakeVendor) -> None:
+        fake_vendor.configure(rpm=2, window=1.0, fault="status", fault_first=1)
+        ...  # call f"{fake_vendor.url}/v1/chat/completions"
+        assert [r.status for r in fake_vendor.requests()] == [500, 200]
+
+See the docstring of ``snippets/ch_llm_fundamentals/fake_vendor.py`` for the
+configuration fields and routes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from ch_llm_fundamentals.fake_vendor import RequestRecord, VendorConfig
+
+from tests.support.services import ROOT, UvicornServer
+
+VENDOR_APP = "ch_llm_fundamentals.fake_vendor:app"
+
+
+def _coverage_env() -> dict[str, str]:
+    # Under `coverage run`, measure the server process too (see a1_coverage.pth).
+    if os.environ.get("COVERAGE_RUN") and "COVERAGE_PROCESS_START" not in os.environ:
+        return {"COVERAGE_PROCESS_START": str(ROOT / "pyproject.toml")}
+    return {}
+
+
+class FakeVendor:
+    """Handle on a running fake vendor: its URL and its admin API."""
+
+    def __init__(self, config: VendorConfig | None = None) -> None:
+        env = _coverage_env()
+        if config is not None:
+            env["FAKE_VENDOR_CONFIG"] = config.model_dump_json()
+        # A hung request must not hold up the server's shutdown for long.
+        self.server = UvicornServer(
+            VENDOR_APP,
+            extra_args=["--timeout-graceful-shutdown", "2", "--no-access-log"],
+            env=env,
+        )
+        self._admin = httpx.Client(timeout=10.0)
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:PORT`` (the SDK wants ``url + "/v1"``)."""
+        return self.server.url
+
+    @property
+    def completions_url(self) -> str:
+        return f"{self.server.url}/v1/chat/completions"
+
+    def start(self) -> FakeVendor:
+        self.server.start()
+        return self
+
+    def stop(self) -> None:
+        self._admin.close()
+        self.server.__exit__(None, None, None)
+
+    def __enter__(self) -> FakeVendor:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def configure(self, **fields: Any) -> VendorConfig:
+        """Merge ``fields`` into the configuration (see ``VendorConfig``)."""
+        response = self._admin.post(f"{self.url}/_admin/config", json=fields)
+        response.raise_for_status()
+        return VendorConfig.model_validate(response.json())
+
+    def config(self) -> VendorConfig:
+        response = self._admin.get(f"{self.url}/_admin/config")
+        response.raise_for_status()
+        return VendorConfig.model_validate(response.json())
+
+    def requests(self) -> list[RequestRecord]:
+        """Every completion request the vendor received, in arrival order."""
+        response = self._admin.get(f"{self.url}/_admin/requests")
+        response.raise_for_status()
+        return [RequestRecord.model_validate(item) for item in response.json()]
+
+    def stats(self) -> dict[str, int]:
+        """``in_flight`` and ``peak_in_flight`` right now."""
+        response = self._admin.get(f"{self.url}/_admin/stats")
+        response.raise_for_status()
+        return dict(response.json())
+
+    def reset(self) -> None:
+        self._admin.post(f"{self.url}/_admin/reset").raise_for_status()
+
+
+@pytest.fixture(scope="session")
+def vendor_server() -> Iterator[FakeVendor]:
+    """One real fake-vendor process for this pytest process (xdist: per worker)."""
+    with FakeVendor() as vendor:
+        yield vendor
+
+
+@pytest.fixture
+def fake_vendor(vendor_server: FakeVendor) -> Iterator[FakeVendor]:
+    """The session's vendor, reset before and after each test."""
+    vendor_server.reset()
+    yield vendor_server
+    vendor_server.reset()
