@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from types import TracebackType
 
 
@@ -74,11 +75,11 @@ class MiniDeadline:
         tb: TracebackType | None,
     ) -> None:
         self._handle.cancel()
-        if self.fired and exc_type is asyncio.CancelledError:
-            # Take back our own request. If another one is still pending,
-            # somebody else wants this task gone: let CancelledError through.
-            if self._task.uncancel() == 0:
-                raise TimeoutError from exc
+        # Take back our own request. If another one is still pending,
+        # somebody else wants this task gone: let CancelledError through.
+        fired_here = self.fired and exc_type is asyncio.CancelledError
+        if fired_here and self._task.uncancel() == 0:
+            raise TimeoutError from exc
 
 
 # [end mini-deadline]
@@ -87,10 +88,8 @@ class MiniDeadline:
 async def _demo() -> None:
     events: list[str] = []
     task = asyncio.create_task(worker(events))
-    try:
+    with contextlib.suppress(asyncio.CancelledError):
         await task
-    except asyncio.CancelledError:
-        pass
     assert task.cancelled()
     assert events == [
         "step 0",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 import pytest
-
 from ch_asyncio.swallowed_cancel import call_with_budget, cooperative_call
 
 
@@ -39,10 +39,8 @@ def test_swallowing_an_outside_cancel_leaves_the_task_marked_as_cancelling() -> 
     """Why the docs require uncancel() after a deliberate swallow."""
 
     async def swallow() -> int:
-        try:
+        with contextlib.suppress(asyncio.CancelledError):  # swallowed, no uncancel()
             await asyncio.sleep(10)
-        except asyncio.CancelledError:
-            pass
         task = asyncio.current_task()
         assert task is not None
         return task.cancelling()
