@@ -71,7 +71,7 @@ test: $(STAMP) system-test
 	$(BIN)/ruff format --check snippets tests tools conftest.py conf.py
 	$(BIN)/mypy
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report
 
