@@ -40,8 +40,8 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value  # request_id, order_id, tokens_in ...
-        if record.exc_info:
-            entry["exc_info"] = self.formatException(record.exc_info)
+        if record.exc_info:  # exc_text: the traceback as a filter may have cleaned it
+            entry["exc_info"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
         # [end json-formatter]
 
