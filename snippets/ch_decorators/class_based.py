@@ -75,6 +75,8 @@ if __name__ == "__main__":
     except TypeError as exc:
         message = str(exc)
     assert "missing 1 required positional argument: 'cents'" in message
+    book = PriceBook("EUR")
+    assert PriceBook.label(book, 1250) == "12.50 EUR"  # via the class it works
     assert FixedPriceBook("EUR").label(1250) == "12.50 EUR"
     assert FixedPriceBook("USD").label(99) == "0.99 USD"
     assert FixedPriceBook.label.calls == 2  # one counter for all instances

@@ -51,5 +51,6 @@ if __name__ == "__main__":
     ]
     for _ in range(3):
         assert dispatch("invoice.paid", {"invoice_id": 7}) == "receipt for 7"
+    assert dispatch("invoice.overdue", {"invoice_id": 8}) == "reminder for 8"
     assert len(registrations) == 2  # calls do not run the decorator again
     assert HANDLERS["invoice.paid"] is send_receipt  # the function itself

@@ -38,6 +38,7 @@ def find_user(user_id: int, *, active: bool = True) -> dict[str, int]:
 if __name__ == "__main__":
     import inspect
 
+    assert find_user_naive(1) == find_user(1) == {"id": 1}  # both still work
     assert find_user_naive.__name__ == "wrapper"
     assert find_user.__name__ == "find_user"
     assert find_user.__wrapped__(3) == {"id": 3}  # type: ignore[attr-defined]
