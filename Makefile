@@ -15,7 +15,7 @@ BUILD    := _build
 BASENAME := production-python-for-ai-backends
 PYTEST_WORKERS ?= auto
 
-.PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test \
+.PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test system-check \
         lint types test-fast
 
 # -- environment --------------------------------------------------------------
@@ -34,6 +34,9 @@ system-book:
 
 system-test:
 	@tools/ensure-system-packages test
+
+system-check:
+	@tools/ensure-system-packages check
 
 # Regenerate the lock file from pyproject.toml's ranges (needs the network).
 lock: $(STAMP)
@@ -58,7 +61,7 @@ pdf: $(STAMP) system-book
 	$(MAKE) -C $(BUILD)/latex all-pdf LATEXMKOPTS="-quiet -interaction=nonstopmode -halt-on-error" > $(BUILD)/latex/make.log 2>&1 \
 	  || { tail -40 $(BUILD)/latex/make.log; echo "PDF build failed: see $(BUILD)/latex/$(BASENAME).log"; exit 1; }
 
-check: $(STAMP) system-book
+check: $(STAMP) system-check
 	$(BIN)/python tools/check_editions.py $(BUILD)
 
 serve: $(STAMP) system-book

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tools" / "sphinxext"))
 sys.path.insert(0, str(ROOT / "snippets"))
 
-_meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+_pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+_meta = _pyproject["project"]
 
 # -- Project ------------------------------------------------------------------
 project = "Production Python for AI Backends"
@@ -49,6 +50,8 @@ extensions = [
     "book_editions",
     "snippet_guard",
     "book_pages",
+    "book_reader",
+    "sphinx_reredirects",
 ]
 
 # -- MyST -------------------------------------------------------------------------
@@ -221,3 +224,12 @@ html_sidebars = {
 book_download_basename = epub_basename
 html_context["book_pdf"] = f"downloads/{epub_basename}.pdf"
 html_context["book_epub"] = f"downloads/{epub_basename}.epub"
+
+# Citation data: one source of truth in pyproject.toml (see book_reader).
+book_citation = _pyproject["tool"]["book"]["citation"]
+html_baseurl = book_citation["url"]
+
+# Pages that moved keep working: old docname -> new page. Published URLs and
+# labels are listed in book/_data/published.toml; a test fails when one of
+# them disappears without a redirect.
+redirects: dict[str, str] = {}
