@@ -33,20 +33,22 @@ async def cancel_quiet_fetch() -> bool:
 
 
 # [start swallow-timeout]
-async def fetch_swallowing(trace: list[str]) -> str:
-    try:
-        await asyncio.sleep(3600)  # stands in for a slow vendor call
-    except asyncio.CancelledError:  # the mistake: caught and not re-raised
-        trace.append("cancellation swallowed")
-    trace.append("kept running after the deadline")
-    return "late reply"
+async def vendor_call() -> str:
+    await asyncio.sleep(3600)  # stands in for a slow vendor call
+    return "reply"
 
 
 async def call_with_deadline(trace: list[str]) -> str:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 0.05
     async with asyncio.timeout_at(deadline):
-        reply = await fetch_swallowing(trace)
+        try:
+            reply = await vendor_call()
+        except asyncio.CancelledError:  # the mistake: caught and not re-raised
+            trace.append("cancellation swallowed")
+            reply = "fallback"
+        trace.append("kept running after the deadline")
+        await asyncio.sleep(0)  # and the next await is not interrupted either
     trace.append(f"past deadline: {loop.time() >= deadline}")
     return reply  # no TimeoutError was raised
 
@@ -106,7 +108,7 @@ if __name__ == "__main__":
     assert asyncio.run(cancel_quiet_fetch()) is True
 
     trace: list[str] = []
-    assert asyncio.run(call_with_deadline(trace)) == "late reply"
+    assert asyncio.run(call_with_deadline(trace)) == "fallback"
     assert trace == [
         "cancellation swallowed",
         "kept running after the deadline",

@@ -16,7 +16,7 @@ def test_except_exception_does_not_catch_cancellation() -> None:
 def test_swallowed_cancellation_means_the_timeout_never_fires() -> None:
     trace: list[str] = []
     # No TimeoutError: the call returns normally, after its deadline.
-    assert asyncio.run(cancellation.call_with_deadline(trace)) == "late reply"
+    assert asyncio.run(cancellation.call_with_deadline(trace)) == "fallback"
     assert trace == [
         "cancellation swallowed",
         "kept running after the deadline",
@@ -56,3 +56,32 @@ def test_cleanup_then_reraise_keeps_the_task_cancelled() -> None:
     release, cancelled = asyncio.run(cancellation.cancel_and_release())
     assert release == ["slot released"]
     assert cancelled is True
+
+
+async def _instant(delay: float) -> None:
+    return None
+
+
+async def _vendor_down(delay: float) -> None:
+    raise ConnectionError("vendor down")
+
+
+def test_except_exception_still_handles_vendor_errors(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def run() -> str:
+        return await cancellation.fetch_quietly(asyncio.Event())
+
+    monkeypatch.setattr(asyncio, "sleep", _vendor_down)
+    assert asyncio.run(run()) == "fallback"
+    assert caplog.records[0].exc_info is not None
+    monkeypatch.setattr(asyncio, "sleep", _instant)
+    assert asyncio.run(run()) == "reply"
+
+
+def test_uncancelled_calls_return_their_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(asyncio, "sleep", _instant)
+    assert asyncio.run(cancellation.vendor_call()) == "reply"
+    release: list[str] = []
+    reply = asyncio.run(cancellation.fetch_and_release(release, asyncio.Event()))
+    assert (reply, release) == ("reply", [])

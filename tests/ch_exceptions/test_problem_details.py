@@ -150,3 +150,16 @@ def test_real_server_logs_the_traceback_and_answers_generically(
     assert "Exception in ASGI application" in log  # Starlette re-raised for uvicorn
     assert "RuntimeError: could not reach postgres://svc:hunter2" in log
     assert response.json()["instance"] in log  # our own record, same id
+
+
+def test_dead_vendor_end_to_end_is_a_502_problem(
+    monkeypatch: pytest.MonkeyPatch, free_port: int
+) -> None:
+    # The real VendorClient from the lifespan, pointed at a port nobody listens on.
+    monkeypatch.setenv("VENDOR_URL", f"http://127.0.0.1:{free_port}")
+    app.dependency_overrides.clear()
+    with TestClient(app) as client:
+        response = post(client)
+    assert response.status_code == 502
+    assert response.json()["type"].endswith("/model-error")
+    assert "127.0.0.1" not in response.text
