@@ -1,0 +1,72 @@
+"""An idempotency key makes a task safe to run twice; retries are opt-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from celery.exceptions import Retry
+
+from tests.support.services import RedisServer
+
+# Celery 5.7's Redis result backend stores results with redis-py's `setex`,
+# which redis-py 8 marks as deprecated; the in-process worker triggers it.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Call to deprecated setex:DeprecationWarning"
+)
+
+
+@pytest.fixture
+def worker(celery_module: Any) -> Iterator[None]:
+    """An in-process worker (a thread, solo pool) on the test's Redis."""
+    with start_worker(celery_module.app, perform_ping_check=False):
+        yield
+
+
+def test_same_idempotency_key_charges_once(
+    redis_server: RedisServer, celery_module: Any, worker: None
+) -> None:
+    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    first = celery_module.charge.delay("order-42", "acme", 1500)
+    again = celery_module.charge.delay("order-42", "acme", 1500)  # a duplicate
+    other = celery_module.charge.delay("order-43", "acme", 200)
+    assert [first.get(timeout=10), again.get(timeout=10)] == [True, False]
+    assert other.get(timeout=10) is True
+    assert r.get("balance:acme") == "1700"
+
+
+def test_autoretry_retries_until_success(
+    redis_server: RedisServer, celery_module: Any, worker: None
+) -> None:
+    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    result = celery_module.summarise.delay("doc-1", 2)  # two 503s, then success
+    assert result.get(timeout=20) == "summary of doc-1 after 3 attempts"
+    assert r.get("attempts:doc-1") == "3"
+
+
+def test_without_autoretry_an_exception_fails_the_task_once(
+    redis_server: RedisServer, celery_module: Any, worker: None
+) -> None:
+    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    result = celery_module.summarise_once.delay("doc-2")
+    with pytest.raises(celery_module.VendorUnavailable):
+        result.get(timeout=10)
+    assert result.state == "FAILURE"
+    assert r.get("attempts:doc-2") == "1"
+    assert r.hlen("unacked") == 0 and r.llen("celery") == 0  # acked, gone
+
+
+def test_max_retries_bounds_the_attempts(
+    redis_server: RedisServer, celery_module: Any
+) -> None:
+    # apply() runs the task eagerly in this process: retries happen at once,
+    # without the countdown, so the bound is checked quickly.
+    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    result = celery_module.summarise.apply(args=("doc-3", 100))
+    assert result.state == "FAILURE"
+    assert isinstance(result.result, celery_module.VendorUnavailable)
+    assert r.get("attempts:doc-3") == "4"  # the first try and max_retries=3
+    assert Retry is not None
