@@ -50,8 +50,9 @@ class RequestContext:
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
                 ]
-                status = str(message["status"])
-                self.metrics.outcomes.labels(status=status).inc()
+                if scope["path"].startswith("/v1/"):  # not probes or scrapes
+                    status = str(message["status"])
+                    self.metrics.outcomes.labels(status=status).inc()
                 log.info("response started", status=message["status"])
             await send(message)
 
