@@ -19,7 +19,6 @@ async def worker(events: list[str]) -> None:
                 events.append(f"cancelling() = {current.cancelling()}")
         events.append("reached the await")
         await asyncio.sleep(0)  # CancelledError is raised here
-        events.append("never printed")
     except asyncio.CancelledError:
         events.append("cleanup, then re-raise")
         raise
@@ -29,7 +28,7 @@ async def worker(events: list[str]) -> None:
 
 
 # [start cancel-before-start]
-async def never_started(events: list[str]) -> None:
+async def never_started(events: list[str]) -> None:  # pragma: no cover - never runs
     try:
         events.append("body ran")
     finally:
@@ -85,12 +84,26 @@ class MiniDeadline:
 # [end mini-deadline]
 
 
-async def _demo() -> None:
+async def _worker_events() -> tuple[bool, list[str]]:
     events: list[str] = []
     task = asyncio.create_task(worker(events))
     with contextlib.suppress(asyncio.CancelledError):
         await task
-    assert task.cancelled()
+    return task.cancelled(), events
+
+
+async def _mini_deadline() -> bool:
+    try:
+        async with MiniDeadline(0.01):
+            await asyncio.sleep(10)
+    except TimeoutError:
+        return True
+    return False  # pragma: no cover - only if the deadline failed to fire
+
+
+if __name__ == "__main__":
+    cancelled, events = asyncio.run(_worker_events())
+    assert cancelled
     assert events == [
         "step 0",
         "step 1",
@@ -101,17 +114,6 @@ async def _demo() -> None:
         "cleanup, then re-raise",
     ]
     started: list[str] = []
-    assert await cancel_before_first_step(started)
+    assert asyncio.run(cancel_before_first_step(started))
     assert started == ["caller saw CancelledError"]
-    timed_out = False
-    try:
-        async with MiniDeadline(0.01) as deadline:
-            await asyncio.sleep(10)
-    except TimeoutError:
-        timed_out = True
-    assert timed_out
-    assert deadline.fired
-
-
-if __name__ == "__main__":
-    asyncio.run(_demo())
+    assert asyncio.run(_mini_deadline())

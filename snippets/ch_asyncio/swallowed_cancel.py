@@ -6,9 +6,9 @@ import asyncio
 
 
 # [start swallow]
-async def stubborn_call(events: list[str]) -> str:
+async def stubborn_call(events: list[str], latency: float = 10) -> str:
     try:
-        await asyncio.sleep(10)  # the vendor call
+        await asyncio.sleep(latency)  # the vendor call
         return "completion"
     except asyncio.CancelledError:  # the mistake: treat cancellation as an error
         events.append("caught CancelledError, carrying on")
@@ -27,9 +27,9 @@ async def call_with_budget(events: list[str]) -> str:
 
 
 # [start reraise]
-async def cooperative_call(events: list[str]) -> str:
+async def cooperative_call(events: list[str], latency: float = 10) -> str:
     try:
-        await asyncio.sleep(10)
+        await asyncio.sleep(latency)
         return "completion"
     except asyncio.CancelledError:
         events.append("cleanup, then re-raise")
@@ -39,23 +39,24 @@ async def cooperative_call(events: list[str]) -> str:
 # [end reraise]
 
 
-async def _demo() -> None:
+async def _cooperative_times_out(events: list[str]) -> bool:
+    try:
+        async with asyncio.timeout(0.01):
+            await cooperative_call(events)
+    except TimeoutError:
+        return True
+    return False  # pragma: no cover - only if the timeout failed to fire
+
+
+if __name__ == "__main__":
+    assert asyncio.run(stubborn_call([], latency=0)) == "completion"
+    assert asyncio.run(cooperative_call([], latency=0)) == "completion"
     events: list[str] = []
-    assert await call_with_budget(events) == "late answer"
+    assert asyncio.run(call_with_budget(events)) == "late answer"
     assert events == [
         "caught CancelledError, carrying on",
         "no TimeoutError; deadline.expired() = True",
     ]
     cooperative: list[str] = []
-    timed_out = False
-    try:
-        async with asyncio.timeout(0.01):
-            await cooperative_call(cooperative)
-    except TimeoutError:
-        timed_out = True
-    assert timed_out
+    assert asyncio.run(_cooperative_times_out(cooperative))
     assert cooperative == ["cleanup, then re-raise"]
-
-
-if __name__ == "__main__":
-    asyncio.run(_demo())
