@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import httpx
-from ch_llm_fundamentals.retry_policy import full_jitter, no_jitter
+from ch_llm_fundamentals.retry_policy import additive_jitter, full_jitter, no_jitter
 
 PAYLOAD = {"model": "fake-1", "messages": [{"role": "user", "content": "hi"}]}
 Backoff = Callable[[int], float]
@@ -35,10 +35,26 @@ def backoffs(seed: int, base: float) -> dict[str, Backoff]:
     rng = random.Random(seed)
     return {
         "none": lambda n: no_jitter(n, base=base, cap=10 * base),
+        "additive": lambda n: additive_jitter(
+            n, base=base, cap=10 * base, rand=rng.random
+        ),
         "full": lambda n: full_jitter(n, base=base, cap=10 * base, rand=rng.random),
     }
 
 
-def per_bucket(times: list[float], start: float, width: float) -> Counter[int]:
-    """How many arrivals fall in each ``width``-second bucket after ``start``."""
-    return Counter(int((t - start) / width) for t in times)
+# [start schedule]
+def retry_times(clients: int, retry: int, backoff: Backoff) -> list[float]:
+    """When each of ``clients`` sends retry number ``retry`` (0 = the first).
+
+    They all failed at t = 0, and every earlier retry failed too (the vendor
+    is still overloaded), so each waited backoff(0) + ... + backoff(retry).
+    """
+    return [sum(backoff(n) for n in range(retry + 1)) for _ in range(clients)]
+
+
+def busiest_bucket(times: list[float], width: float) -> int:
+    """Retries landing in the busiest ``width``-second interval."""
+    return max(Counter(int(t / width) for t in times).values())
+
+
+# [end schedule]

@@ -1,0 +1,140 @@
+"""Little's law, jitter, retry layers, idempotency and slots, at the real vendor."""
+
+import asyncio
+
+import pytest
+from ch_llm_fundamentals import jitter_demo, little_demo, sdk_retries
+from ch_llm_fundamentals.errors import RetriesExhausted
+from ch_llm_fundamentals.semaphore_backoff import (
+    attempts_in,
+    worker_backoff_inside,
+    worker_backoff_outside,
+)
+from ch_llm_fundamentals.vendor_client import VendorClient, VendorSettings
+
+from tests.support.vendor import FakeVendor
+
+
+@pytest.mark.parametrize(("burst", "low", "high"), [(1, 8, 12), (10, 15, 21)])
+def test_in_flight_is_rate_times_latency_plus_burst(
+    fake_vendor: FakeVendor, burst: int, low: int, high: int
+) -> None:
+    fake_vendor.configure(latency=0.5)
+    # rate x latency = 20/s x 0.5 s = 10 in flight; the burst adds on top.
+    asyncio.run(
+        little_demo.drive(
+            fake_vendor.completions_url, rate=20.0, burst=burst, requests=30
+        )
+    )
+    peak = fake_vendor.stats()["peak_in_flight"]
+    assert low <= peak <= high
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_synchronised_retries_bunch_up_without_full_jitter(seed: int) -> None:
+    def peaks(name: str) -> list[int]:
+        policy = jitter_demo.backoffs(seed=seed, base=1.0)[name]
+        times = [jitter_demo.retry_times(100, n, policy) for n in range(5)]
+        return [jitter_demo.busiest_bucket(t, 1.0) for t in times]
+
+    assert peaks("none") == [100] * 5  # every retry wave hits in one second
+    assert min(peaks("additive")) >= 35  # a 1 s random term barely spreads them
+    assert peaks("full")[-1] <= 20  # the window doubles, the peak keeps falling
+
+
+def test_synchronised_clients_all_come_back(fake_vendor: FakeVendor) -> None:
+    clients = 10
+    fake_vendor.configure(fault="status", fault_status=503, fault_first=clients)
+    policy = jitter_demo.backoffs(seed=3, base=0.05)["full"]
+    asyncio.run(jitter_demo.many_clients(fake_vendor.completions_url, clients, policy))
+    statuses = [r.status for r in fake_vendor.requests()]
+    assert statuses == [503] * clients + [200] * clients
+
+
+def test_retry_layers_multiply_attempts(fake_vendor: FakeVendor) -> None:
+    fake_vendor.configure(
+        fault="status", fault_status=503, fault_probability=1.0, fault_retry_after_ms=1
+    )
+
+    async def go(max_retries: int) -> None:
+        async with sdk_retries.make_sdk_client(
+            fake_vendor.url, max_retries=max_retries
+        ) as sdk:
+            await sdk_retries.gateway_call(sdk, attempts=3, tries=3)
+
+    asyncio.run(go(max_retries=2))
+    records = fake_vendor.requests()
+    assert len(records) == 3 * 3 * 3  # SDK x ours x gateway: 27 for one request
+    assert [r.attempt for r in records[:3]] == [0, 1, 2]  # x-stainless-retry-count
+    fake_vendor.reset()
+    fake_vendor.configure(fault="status", fault_status=503, fault_probability=1.0)
+    asyncio.run(go(max_retries=0))
+    assert len(fake_vendor.requests()) == 3 * 3
+
+
+def test_sdk_call_succeeds_when_the_vendor_does(fake_vendor: FakeVendor) -> None:
+    async def go() -> str | None:
+        async with sdk_retries.make_sdk_client(fake_vendor.url, max_retries=0) as sdk:
+            return await sdk_retries.app_call(sdk, attempts=1)
+
+    assert asyncio.run(go()) == " ".join(f"word{i}" for i in range(8))
+
+
+def test_idempotency_key_makes_the_retry_a_replay(fake_vendor: FakeVendor) -> None:
+    # The first attempt outlives our 0.2 s call timeout; the vendor finishes it.
+    fake_vendor.configure(fault="slow", fault_first=1, slow_seconds=0.6)
+    settings = VendorSettings(
+        base_url=fake_vendor.url,
+        rate=100.0,
+        call_timeout=0.2,
+        backoff_base=0.3,
+        max_attempts=5,
+    )
+
+    async def go() -> int:
+        async with VendorClient(settings, rand=lambda: 1.0) as client:
+            completion = await client.complete("charge me once")
+            return completion.attempts
+
+    attempts = asyncio.run(go())
+    records = fake_vendor.requests()
+    assert attempts == len(records) >= 2
+    assert len({r.idempotency_key for r in records}) == 1
+    assert sum(r.billed for r in records) == 1  # the work was done once
+    assert records[-1].outcome == "replayed"
+
+
+def test_without_a_key_a_timed_out_call_is_not_repeated(
+    fake_vendor: FakeVendor,
+) -> None:
+    fake_vendor.configure(fault="slow", fault_first=1, slow_seconds=0.6)
+    settings = VendorSettings(
+        base_url=fake_vendor.url, rate=100.0, call_timeout=0.2, idempotency_keys=False
+    )
+
+    async def go() -> None:
+        async with VendorClient(settings) as client:
+            await client.complete("maybe charged")
+
+    with pytest.raises(RetriesExhausted, match="TimeoutError"):
+        asyncio.run(go())
+    assert len(fake_vendor.requests()) == 1
+
+
+def test_backing_off_inside_the_semaphore_halves_throughput() -> None:
+    def measure(worker: object) -> int:
+        return asyncio.run(
+            attempts_in(
+                worker,  # type: ignore[arg-type]
+                slots=2,
+                workers=4,
+                call=0.02,
+                backoff=0.04,
+                duration=0.6,
+            )
+        )
+
+    inside = measure(worker_backoff_inside)
+    outside = measure(worker_backoff_outside)
+    # Inside: each slot is busy 0.06 s per attempt; outside only 0.02 s.
+    assert outside >= 1.5 * inside
