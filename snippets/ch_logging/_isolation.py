@@ -34,6 +34,9 @@ def _capture(logger: logging.Logger) -> _LoggerState:
 
 
 def _restore(logger: logging.Logger, state: _LoggerState) -> None:
+    for handler in logger.handlers:
+        if handler not in state.handlers:
+            handler.close()  # added during the demonstration
     logger.setLevel(state.level)
     logger.propagate = state.propagate
     logger.disabled = state.disabled
@@ -59,9 +62,6 @@ def clean_logging() -> Iterator[None]:
     try:
         yield
     finally:
-        for handler in root.handlers:
-            if handler not in saved_root.handlers:
-                handler.close()
         _restore(root, saved_root)
         for name, logger in list(manager.loggerDict.items()):
             if not isinstance(logger, logging.Logger):

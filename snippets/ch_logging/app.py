@@ -12,8 +12,8 @@ from ch_logging.middleware import RequestIdMiddleware
 
 # [start app]
 log = logging.getLogger("ch_logging.app")  # created when uvicorn imports the app
-app = FastAPI()
-app.add_middleware(RequestIdMiddleware)
+api = FastAPI()
+app = RequestIdMiddleware(api)  # outermost: wraps even the 500 error responses
 
 
 def price_in_thread(order_id: str) -> int:
@@ -21,9 +21,16 @@ def price_in_thread(order_id: str) -> int:
     return 4200
 
 
-@app.get("/orders/{order_id}")
+@api.get("/orders/{order_id}")
 async def get_order(order_id: Annotated[str, Path(max_length=32)]) -> dict[str, int]:
     log.info("order requested", extra={"order_id": order_id})
     cents = await asyncio.to_thread(price_in_thread, order_id)  # keeps the id
     return {"total_cents": cents}
     # [end app]
+
+
+# [start crash]
+@api.get("/crash")
+async def crash() -> None:
+    raise RuntimeError("pricing table missing")  # uvicorn.error logs the traceback
+    # [end crash]

@@ -30,9 +30,9 @@ class RequestIdMiddleware:
                 MutableHeaders(scope=message).append("X-Request-ID", rid)
             await send(message)
 
-        token = request_id.set(rid)
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            request_id.reset(token)
-            # [end middleware]
+        # No reset afterwards: uvicorn runs each request in a task of its own, so
+        # the value ends with the task, and uvicorn's own error line for this
+        # request (logged after the app returns) still carries the id.
+        request_id.set(rid)
+        await self.app(scope, receive, send_with_id)
+        # [end middleware]
