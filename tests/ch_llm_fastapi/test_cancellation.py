@@ -63,3 +63,17 @@ def test_level_cancellation_cuts_an_unshielded_cleanup() -> None:
 def test_shielded_cleanup_completes_under_level_cancellation() -> None:
     asyncio.run(cancel_scope_around(cancellation.stream_cleanup_shielded))
     assert cancellation.events == ["released"]
+
+
+def test_except_exception_does_run_for_ordinary_errors() -> None:
+    async def failing() -> None:
+        raise ValueError("vendor said no")
+
+    with pytest.raises(ValueError, match="said no"):
+        asyncio.run(cancellation.cleanup_in_except_exception(failing()))
+    assert cancellation.events == ["released"]
+
+
+def test_work_inside_the_timeout_returns_normally() -> None:
+    assert asyncio.run(cancellation.cleanup_after_timeout(asyncio.sleep(0))) == "done"
+    assert cancellation.events == []

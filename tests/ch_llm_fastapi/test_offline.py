@@ -161,3 +161,14 @@ def test_retry_after_hint_is_honoured_but_never_past_the_deadline() -> None:
     assert waits == [0.25]
     assert asyncio.run(scenario("60000")) == 503  # 60 s > 5 s deadline: no sleep
     assert waits == [0.25]
+
+
+def test_a_complete_stream_is_relayed_to_the_end() -> None:
+    events = b'data: {"n": 1}\n\ndata: {"n": 2}\n\ndata: [DONE]\n\n'
+    answer = httpx.Response(200, content=events)
+    for client in vendor_answering(lambda _: answer):
+        relayed = client.post("/v1/stream", json=PROMPT).text
+        scrape = client.get("/metrics").text
+    assert relayed == events.decode()
+    assert 'llm_stream_ends_total{how="completed"} 1.0' in scrape
+    assert "llm_stream_chunks_total 3.0" in scrape

@@ -40,4 +40,7 @@ def test_readiness_is_503_outside_the_lifespan(fake_vendor: FakeVendor) -> None:
     with TestClient(app) as client:
         assert client.get("/readyz").status_code == 200
         health = client.app_state["health"]
+        health.ready = False  # what the lifespan does once draining starts
+        assert client.get("/readyz").status_code == 503
+        health.ready = True
     assert health.ready is False  # draining: the lifespan has ended
