@@ -47,3 +47,8 @@ def test_to_thread_carries_the_context_and_run_in_executor_does_not() -> None:
         "run_in_executor": "-",
         "run_in_executor + copy_context": "req-7",
     }
+
+
+def test_extra_keys_must_not_collide_with_record_attributes() -> None:
+    with pytest.raises(KeyError, match="Attempt to overwrite 'message'"):
+        logging.getLogger("t.json").warning("x", extra={"message": "clash"})

@@ -101,3 +101,15 @@ def test_handler_filter_sees_propagated_records(collect) -> None:
     logging.getLogger("t5").addHandler(seen)
     logging.getLogger("t5.child").warning("secret from child")
     assert seen.messages == []
+
+
+def test_ancestor_levels_are_not_checked_for_propagated_records(collect) -> None:
+    seen = collect()
+    root = logging.getLogger()
+    root.addHandler(seen)
+    root.setLevel(logging.ERROR)  # the root's own level...
+    child = logging.getLogger("t6")
+    child.setLevel(logging.DEBUG)
+    child.debug("cache miss")  # ...does not stop a child's record at its handlers
+    root.debug("root debug")  # but it does gate records logged on the root itself
+    assert seen.messages == ["cache miss"]
