@@ -3,15 +3,29 @@
 import inspect
 from pathlib import Path
 
+import pytest
 from ch_decorators import typed
 from mypy import api
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_mypy(source: str, tmp_path: Path) -> str:
+CALLER = """\
+from ch_decorators.typed import quote, summarize
+reveal_type(quote)
+reveal_type(summarize)
+quote(3)
+summarize(None, "a text")
+summarize("a text", max_words=3)
+"""
+
+
+@pytest.fixture(scope="module")
+def mypy_report(tmp_path_factory: pytest.TempPathFactory) -> dict[int, str]:
+    """Run the real mypy once on CALLER; map each line number to its messages."""
+    tmp_path = tmp_path_factory.mktemp("mypy")
     program = tmp_path / "caller.py"
-    program.write_text(source)
+    program.write_text(CALLER)
     stdout, stderr, _ = api.run(
         [
             "--strict",
@@ -22,35 +36,39 @@ def run_mypy(source: str, tmp_path: Path) -> str:
             str(program),
         ]
     )
-    return stdout + stderr
+    assert stderr == ""
+    report: dict[int, str] = {}
+    for line in stdout.splitlines():
+        if line.startswith(str(program)):
+            number = int(line.split(":")[1])
+            report[number] = report.get(number, "") + line
+    return report
 
 
-def test_paramspec_keeps_parameters_for_the_type_checker(tmp_path: Path) -> None:
-    output = run_mypy(
-        "from ch_decorators.typed import quote\nreveal_type(quote)\nquote(3)\n",
-        tmp_path,
+def test_paramspec_keeps_parameters_for_the_type_checker(
+    mypy_report: dict[int, str],
+) -> None:
+    assert (
+        'Revealed type is "def (sku: str, quantity: int =) -> float"'
+        in (mypy_report[2])
     )
-    assert 'Revealed type is "def (sku: str, quantity: int =) -> float"' in output
-    assert 'Argument 1 to "quote" has incompatible type "int"; expected "str"' in output
-
-
-def test_concatenate_removes_the_injected_parameter(tmp_path: Path) -> None:
-    output = run_mypy(
-        "from ch_decorators.typed import summarize\n"
-        "reveal_type(summarize)\n"
-        'summarize("a text", max_words=3)\n',
-        tmp_path,
+    assert (
+        'Argument 1 to "quote" has incompatible type "int"; expected "str"'
+        in (mypy_report[4])
     )
-    assert 'def (text: str, *, max_words: int =) -> str"' in output
-    assert "Success: no issues found in 1 source file" in output
 
 
-def test_callers_cannot_pass_the_injected_parameter(tmp_path: Path) -> None:
-    output = run_mypy(
-        'from ch_decorators.typed import summarize\nsummarize(None, "a text")\n',
-        tmp_path,
-    )
-    assert 'Too many positional arguments for "summarize"' in output
+def test_concatenate_removes_the_injected_parameter(
+    mypy_report: dict[int, str],
+) -> None:
+    assert 'def (text: str, *, max_words: int =) -> str"' in mypy_report[3]
+    assert 6 not in mypy_report  # the correct call type-checks
+
+
+def test_callers_cannot_pass_the_injected_parameter(
+    mypy_report: dict[int, str],
+) -> None:
+    assert 'Too many positional arguments for "summarize"' in mypy_report[5]
 
 
 def test_wraps_reports_the_injected_parameter_at_run_time() -> None:

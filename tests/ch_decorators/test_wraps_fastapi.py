@@ -6,6 +6,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 from ch_decorators import wraps_fastapi
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.support.services import UvicornServer
@@ -44,12 +45,22 @@ def test_decorator_above_the_route_decorator_never_runs(
         assert caplog.records == []  # the route registered the bare function
 
 
+def test_route_decorator_returns_the_function_unchanged() -> None:
+    app = FastAPI()
+
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    assert app.get("/health")(health) is health
+    assert [route.path for route in app.routes][-1] == "/health"
+
+
 @pytest.mark.slow
 def test_real_uvicorn_server_shows_the_same_422_and_200(
     uvicorn_server: Callable[..., UvicornServer],
 ) -> None:
-    broken = uvicorn_server("ch_decorators.wraps_fastapi:broken_app")
-    fixed = uvicorn_server("ch_decorators.wraps_fastapi:app")
-    assert httpx.get(f"{broken.url}/a?q=1", timeout=10).status_code == 422
-    response = httpx.get(f"{fixed.url}/a?q=1", timeout=10)
-    assert (response.status_code, response.json()) == (200, {"q": 1})
+    server = uvicorn_server("tests.ch_decorators._both_apps:app")
+    broken = httpx.get(f"{server.url}/broken/a?q=1", timeout=10)
+    assert broken.status_code == 422
+    fixed = httpx.get(f"{server.url}/fixed/a?q=1", timeout=10)
+    assert (fixed.status_code, fixed.json()) == (200, {"q": 1})
