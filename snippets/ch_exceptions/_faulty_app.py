@@ -1,6 +1,8 @@
 """The chapter's app with a completer that fails in a way nobody planned for.
 
-Support for a test that runs the app under a real uvicorn process.
+Support for a test that runs the app under a real uvicorn process. Importing it
+changes the shared app's dependency overrides; tests of that app set or clear
+them themselves.
 """
 
 from __future__ import annotations
