@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import Any
 
 import redis
 from celery import Celery, Task
@@ -142,8 +141,3 @@ def summarise_once(doc_id: str) -> str:
 def record(key: str) -> int:
     """Count executions: the ETA test and the sentinel tasks use it."""
     return int(store().incr(key))
-
-
-def settings_of(application: Celery) -> dict[str, Any]:
-    """The settings a worker of this app runs with (for the tests)."""
-    return dict(application.conf)

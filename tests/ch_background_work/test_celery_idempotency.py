@@ -70,3 +70,19 @@ def test_max_retries_bounds_the_attempts(
     assert isinstance(result.result, celery_module.VendorUnavailable)
     assert r.get("attempts:doc-3") == "4"  # the first try and max_retries=3
     assert Retry is not None
+
+
+def test_gated_tasks_record_start_and_end_in_process(
+    redis_server: RedisServer, celery_module: Any, worker: None
+) -> None:
+    # The kill tests run these tasks in worker processes; here they run in
+    # this process, so the listing's lines are measured too.
+    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r.rpush("a:gate", "open", "b:gate")
+    r.rpush("b:gate", "open")
+    r.rpush("c:gate", "open")
+    assert celery_module.report_early.delay("a").get(timeout=10) == "a"
+    assert celery_module.report_late.apply(args=("b",)).get() == "b"
+    assert celery_module.report_late_no_reject.apply(args=("c",)).get() == "c"
+    assert celery_module.record.apply(args=("n",)).get() == 1
+    assert [r.llen(f"{k}:done") for k in "abc"] == [1, 1, 1]

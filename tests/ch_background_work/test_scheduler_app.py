@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
 import pytest
@@ -33,7 +34,7 @@ def test_coroutine_jobs_run_on_the_loop_and_functions_in_threads(
 def _ticks_after_both_started(r: redis.Redis, count: int) -> dict[int, int]:
     """Wait for two schedulers, then for ``count`` complete ticks."""
     wait_until(lambda: r.llen("schedulers") == 2, timeout=40, what="two schedulers")
-    first = int(__import__("time").time()) + 1  # the first tick both can see
+    first = int(time.time()) + 1  # the first tick both can see
     wait_until(
         lambda: len([t for t in r.hkeys("runs") if int(t) >= first]) > count,
         timeout=40,
@@ -66,3 +67,26 @@ def test_a_redis_claim_makes_each_tick_run_once(
     uvicorn_server("ch_background_work.aps_app:app", env=env, extra_args=["--workers", "2"])
     ticks = _ticks_after_both_started(r, 3)
     assert list(ticks.values()) == [1, 1, 1]
+
+
+def test_two_schedulers_in_one_process_share_ticks_through_the_claim(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOOK_REDIS_URL", redis_server.url)
+    monkeypatch.setenv("BOOK_TICK_SECONDS", "0.25")
+    monkeypatch.setenv("BOOK_TICK_LOCK", "1")
+    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+
+    async def scenario() -> None:
+        async with (
+            aps_app.lifespan(aps_app.app),
+            aps_app.lifespan(aps_app.app),
+            asyncio.timeout(20),
+        ):
+            while r.hlen("runs") < 4:
+                await asyncio.sleep(0.02)
+
+    asyncio.run(scenario())
+    assert r.llen("schedulers") == 2
+    runs = [int(n) for n in r.hvals("runs")]
+    assert len(runs) >= 4 and set(runs) == {1}
