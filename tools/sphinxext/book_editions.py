@@ -152,8 +152,26 @@ def _render_charts(app: Sphinx) -> None:
         stamp.touch()
 
 
+_VOID_INPUT = re.compile(r"<input([^>]*?)\s*/?>")
+
+
+def _xhtml_raw(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """EPUB pages are XHTML: raw HTML void elements must be self-closed.
+
+    MyST renders task-list checkboxes as raw ``<input ...>``, which is valid
+    HTML but not XML, and epubcheck rejects it.
+    """
+    if app.builder.name != "epub":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and "<input" in raw.astext():
+            text = _VOID_INPUT.sub(r"<input\1 />", raw.astext())
+            raw.replace_self(nodes.raw("", text, format=raw["format"]))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_charts", [], "env")
     app.connect("builder-inited", _builder_inited)
     app.connect("doctree-read", _latex_parts)
+    app.connect("doctree-resolved", _xhtml_raw)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

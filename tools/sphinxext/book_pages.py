@@ -95,8 +95,17 @@ def _check_chapter_labels(app: Sphinx, env: Any) -> None:
             )
 
 
+def _glossary_outdated(
+    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    # The glossary page is assembled from the fragments: reread it every build
+    # (cheap), so that a new fragment is picked up by an incremental build.
+    return ["glossary"] if "glossary" in env.found_docs else []
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_chapters", {}, "env")
     app.connect("source-read", _source_read)
     app.connect("env-check-consistency", _check_chapter_labels)
+    app.connect("env-get-outdated", _glossary_outdated)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
