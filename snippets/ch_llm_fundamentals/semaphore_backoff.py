@@ -59,3 +59,17 @@ async def attempts_in(
         for _ in range(workers):
             tg.create_task(worker(semaphore, attempt, backoff, until))
     return done
+
+
+# [start reacquire-deadlock]
+async def retrying_call(slots: asyncio.Semaphore, attempt: Attempt) -> None:
+    async with slots:  # a retry helper takes a slot ...
+        await guarded_attempt(slots, attempt)
+
+
+async def guarded_attempt(slots: asyncio.Semaphore, attempt: Attempt) -> None:
+    async with slots:  # ... and the code it wraps takes another: with every
+        await attempt()  # slot held by callers in the outer layer, none frees
+
+
+# [end reacquire-deadlock]

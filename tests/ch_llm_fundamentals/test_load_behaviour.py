@@ -5,8 +5,10 @@ import asyncio
 import pytest
 from ch_llm_fundamentals import jitter_demo, little_demo, sdk_retries
 from ch_llm_fundamentals.errors import RetriesExhausted
+from ch_llm_fundamentals.rate_limiter import TokenBucket
 from ch_llm_fundamentals.semaphore_backoff import (
     attempts_in,
+    retrying_call,
     worker_backoff_inside,
     worker_backoff_outside,
 )
@@ -15,7 +17,7 @@ from ch_llm_fundamentals.vendor_client import VendorClient, VendorSettings
 from tests.support.vendor import FakeVendor
 
 
-@pytest.mark.parametrize(("burst", "low", "high"), [(1, 8, 12), (10, 15, 21)])
+@pytest.mark.parametrize(("burst", "low", "high"), [(1, 5, 12), (10, 11, 21)])
 def test_in_flight_is_rate_times_latency_plus_burst(
     fake_vendor: FakeVendor, burst: int, low: int, high: int
 ) -> None:
@@ -138,3 +140,54 @@ def test_backing_off_inside_the_semaphore_halves_throughput() -> None:
     outside = measure(worker_backoff_outside)
     # Inside: each slot is busy 0.06 s per attempt; outside only 0.02 s.
     assert outside >= 1.5 * inside
+
+
+def test_acquiring_the_same_semaphore_twice_deadlocks() -> None:
+    async def nothing() -> None:
+        return None
+
+    async def go() -> None:
+        slots = asyncio.Semaphore(1)
+        async with asyncio.timeout(0.2):
+            await retrying_call(slots, nothing)
+
+    with pytest.raises(TimeoutError):  # it would wait forever
+        asyncio.run(go())
+
+
+def test_the_book_bucket_serves_waiters_in_arrival_order() -> None:
+    bucket = TokenBucket(50.0, 1)  # one start every 20 ms
+    order: list[int] = []
+
+    async def caller(i: int) -> None:
+        await bucket.acquire(max_wait=10.0)
+        order.append(i)
+
+    async def go() -> None:
+        async with asyncio.TaskGroup() as tg:
+            for i in range(5):
+                tg.create_task(caller(i))
+
+    asyncio.run(go())
+    assert order == [0, 1, 2, 3, 4]  # reservations are taken in arrival order
+
+
+def test_the_client_closes_its_connection_pool() -> None:
+    async def go() -> VendorClient:
+        async with VendorClient(VendorSettings(base_url="http://x", rate=1.0)) as c:
+            assert not c.is_closed
+        return c
+
+    assert asyncio.run(go()).is_closed
+
+
+def test_asyncio_is_the_standard_library_not_a_dependency() -> None:
+    import sysconfig
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    assert Path(asyncio.__file__).is_relative_to(stdlib)
+    for name in ("pyproject.toml", "requirements.lock"):
+        lines = (root / name).read_text().lower().splitlines()
+        assert not [x for x in lines if x.strip().strip('",').startswith("asyncio")]
