@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import httpx
-from ch_dependency_injection.auth import KeyedTokenBucket
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
 from fastapi.responses import StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
+from ch_dependency_injection.auth import KeyedTokenBucket
 from ch_llm_fastapi.gateway import VendorGateway
 from ch_llm_fastapi.logs import RequestContext, log
 from ch_llm_fastapi.metrics import Metrics

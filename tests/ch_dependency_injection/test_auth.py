@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from ch_dependency_injection import auth
 from fastapi.testclient import TestClient
+
+from ch_dependency_injection import auth
 
 
 class FakeClock:

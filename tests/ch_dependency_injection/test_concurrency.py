@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+
 from ch_dependency_injection import concurrency
 
 from ._asgi import lifespan_client

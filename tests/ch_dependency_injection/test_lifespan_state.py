@@ -5,9 +5,9 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from ch_dependency_injection import lifespan_state
 from fastapi.testclient import TestClient
 
+from ch_dependency_injection import lifespan_state
 from tests.support.services import UvicornServer
 
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from ch_dependency_injection import overrides
 from fastapi.testclient import TestClient
+
+from ch_dependency_injection import overrides
 
 fake_completer = overrides.fake_completer
 client = overrides.client

@@ -4,10 +4,10 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from ch_dependency_injection import reraise
 from fastapi.exceptions import FastAPIError
 from fastapi.testclient import TestClient
 
+from ch_dependency_injection import reraise
 from tests.support.services import UvicornServer
 
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from ch_dependency_injection import threads
 from fastapi.testclient import TestClient
+
+from ch_dependency_injection import threads
 
 
 def test_sync_dependency_runs_off_the_event_loop_thread() -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import anyio
 import pytest
+
 from ch_llm_fastapi import cancellation
 
 

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+
 from ch_llm_fastapi.app import create_app, gateway
 from ch_llm_fastapi.gateway import VendorGateway
 from ch_llm_fastapi.metrics import Metrics
 from ch_llm_fastapi.offline import completion, vendor_answering
 from ch_llm_fastapi.settings import Settings
-from fastapi.testclient import TestClient
 
 PROMPT = {"prompt": "hi"}
 

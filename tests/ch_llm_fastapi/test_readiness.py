@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 
-from ch_llm_fastapi.deep_readiness import create_app_with_deep_readiness
-from ch_llm_fastapi.settings import Settings
 from fastapi.testclient import TestClient
 
+from ch_llm_fastapi.deep_readiness import create_app_with_deep_readiness
+from ch_llm_fastapi.settings import Settings
 from tests.support.vendor import FakeVendor
 
 PODS = 3

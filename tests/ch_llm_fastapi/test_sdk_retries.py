@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import openai
 import pytest
-from ch_llm_fastapi.sdk_retries import ask, make_client
 
+from ch_llm_fastapi.sdk_retries import ask, make_client
 from tests.support.vendor import FakeVendor
 
 
