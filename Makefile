@@ -15,7 +15,7 @@ BUILD    := _build
 BASENAME := production-python-for-ai-backends
 PYTEST_WORKERS ?= auto
 
-.PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test system-check \
+.PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test system-check system-browser test-browser \
         lint types test-fast
 
 # -- environment --------------------------------------------------------------
@@ -37,6 +37,9 @@ system-test:
 
 system-check:
 	@tools/ensure-system-packages check
+
+system-browser:
+	@tools/ensure-system-packages browser
 
 # Regenerate the lock file from pyproject.toml's ranges (needs the network).
 lock: $(STAMP)
@@ -74,9 +77,16 @@ test: $(STAMP) system-test
 	$(BIN)/ruff format --check snippets tests tools conftest.py conf.py
 	$(BIN)/mypy
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider
+	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider -m "not browser"
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report
+
+# The reader's view: a real Chromium over the built HTML (builds the book first
+# when it is missing).
+test-browser: $(STAMP) system-browser system-check
+	@test -f $(BUILD)/html/downloads/$(BASENAME).pdf || $(MAKE) book
+	cd tools/browser && npm ci --no-audit --no-fund --silent
+	$(BIN)/python -m pytest tests/browser -p no:cacheprovider -q
 
 # -- figures: measured on this machine, committed as data -------------------------
 

@@ -96,7 +96,7 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_navbar_depth": 1,
 }
-html_context = {"book_build_date": today}
+html_context = {"book_build_date": today, "default_mode": "auto"}
 html_copy_source = False
 html_show_sourcelink = False
 
