@@ -38,6 +38,8 @@ def refresh_prices(url: str) -> None:
     """A plain function: AsyncIOExecutor hands it to the loop's thread pool."""
     with redis.Redis.from_url(url, decode_responses=True) as r:
         r.rpush("thread-job-threads", threading.current_thread().name)
+
+
 # [end jobs]
 
 

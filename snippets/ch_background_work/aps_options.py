@@ -10,7 +10,9 @@ from apscheduler.events import (
     EVENT_JOB_EXECUTED,
     EVENT_JOB_MAX_INSTANCES,
     EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
     JobEvent,
+    JobSubmissionEvent,
 )
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -38,6 +40,7 @@ async def overlapping_runs(max_instances: int, ticks: int = 6) -> Counter[str]:
     """A 0.35 s job every 0.1 s: how many copies may run at once?"""
     scheduler, events = counting_scheduler()
     running = 0
+    enough, idle = asyncio.Event(), asyncio.Event()
 
     async def slow_job() -> None:
         nonlocal running
@@ -45,19 +48,28 @@ async def overlapping_runs(max_instances: int, ticks: int = 6) -> Counter[str]:
         events[f"concurrent={running}"] += 1
         await asyncio.sleep(0.35)
         running -= 1
+        if running == 0:
+            idle.set()
 
+    def on_event(event: JobEvent) -> None:
+        if events["executed"] + events["skipped: max instances"] >= ticks:
+            enough.set()
+
+    scheduler.add_listener(on_event, EVENT_JOB_EXECUTED | EVENT_JOB_MAX_INSTANCES)
     scheduler.add_job(
         slow_job, IntervalTrigger(seconds=0.1), max_instances=max_instances
     )
     scheduler.start()
     async with asyncio.timeout(30):
-        while events["executed"] + events["skipped: max instances"] < ticks:
-            await asyncio.sleep(0.01)
-        scheduler.pause()
-        while running:  # let the copies still running finish
-            await asyncio.sleep(0.01)
+        await enough.wait()
+        scheduler.pause()  # no new runs; let the ones still running finish
+        idle.clear()
+        if running:
+            await idle.wait()
     scheduler.shutdown(wait=False)
     return events
+
+
 # [end max-instances]
 
 
@@ -68,10 +80,22 @@ async def catch_up(coalesce: bool, misfire_grace_time: int | None) -> Counter[st
     scheduler, events = counting_scheduler()
     start = datetime.now(UTC) + timedelta(seconds=0.05)
     end = start + timedelta(seconds=0.5)  # fire times at +0.0, +0.1, ... +0.5
+    submitted = 0
+    handled = asyncio.Event()
+
+    def on_submitted(event: JobSubmissionEvent) -> None:
+        nonlocal submitted
+        submitted += len(event.scheduled_run_times)
+
+    def on_outcome(event: JobEvent) -> None:
+        if events["executed"] + events["missed"] == submitted:
+            handled.set()
 
     async def job() -> None:
         pass
 
+    scheduler.add_listener(on_submitted, EVENT_JOB_SUBMITTED)
+    scheduler.add_listener(on_outcome, EVENT_JOB_EXECUTED | EVENT_JOB_MISSED)
     scheduler.add_job(
         job,
         IntervalTrigger(seconds=0.1, start_date=start, end_date=end),
@@ -79,14 +103,15 @@ async def catch_up(coalesce: bool, misfire_grace_time: int | None) -> Counter[st
         misfire_grace_time=misfire_grace_time,
     )
     scheduler.start(paused=True)
-    while datetime.now(UTC) < end + timedelta(seconds=0.75):
-        await asyncio.sleep(0.02)  # the "downtime": all six fire times pass
+    downtime = end + timedelta(seconds=0.75) - datetime.now(UTC)
+    await asyncio.sleep(downtime.total_seconds())  # all six fire times pass
     scheduler.resume()
     async with asyncio.timeout(30):
-        while scheduler.get_jobs():  # removed once its last fire time is handled
-            await asyncio.sleep(0.01)
+        await handled.wait()
     scheduler.shutdown(wait=False)
     return events
+
+
 # [end catch-up]
 
 

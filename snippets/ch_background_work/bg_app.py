@@ -57,6 +57,8 @@ async def create_report(
 ) -> dict[str, float | int]:
     background.add_task(write_report, r, report_id)
     return {"pid": os.getpid(), "handler_returned": time.time()}
+
+
 # [end after-response]
 
 
@@ -76,6 +78,8 @@ async def chain(background: BackgroundTasks, r: Store) -> dict[str, str]:
     background.add_task(fail, r)
     background.add_task(step, r, "third")  # never runs
     return {"status": "accepted"}
+
+
 # [end in-order]
 
 
@@ -95,4 +99,6 @@ async def audit(background: BackgroundTasks) -> dict[str, str]:
 @app.get("/sync-endpoint")
 def sync_endpoint() -> dict[str, str]:  # a def endpoint: same thread pool
     return {"handler_thread": threading.current_thread().name}
+
+
 # [end sync-task]

@@ -70,6 +70,8 @@ def report_early(self: Task, key: str) -> str:
 @app.task(name="report.late", bind=True, acks_late=True, reject_on_worker_lost=True)
 def report_late(self: Task, key: str) -> str:
     return gated_work(self, key)
+
+
 # [end gated-work]
 
 
@@ -78,6 +80,8 @@ def report_late(self: Task, key: str) -> str:
 def report_late_no_reject(self: Task, key: str) -> str:
     # acks_late alone: a killed *child* process still gets its message acked
     return gated_work(self, key)
+
+
 # [end late-without-reject]
 
 
@@ -104,6 +108,8 @@ def charge(idempotency_key: str, account: str, cents: int) -> bool:
         7 * 24 * 3600,  # keep markers longer than any redelivery can happen
     )
     return bool(applied)
+
+
 # [end idempotent]
 
 
@@ -126,6 +132,8 @@ def summarise(self: Task, doc_id: str, failures_before_success: int) -> str:
     if attempt <= failures_before_success:
         raise VendorUnavailable(f"attempt {attempt}: 503 from vendor")
     return f"summary of {doc_id} after {attempt} attempts"
+
+
 # [end retries]
 
 
@@ -134,6 +142,8 @@ def summarise(self: Task, doc_id: str, failures_before_success: int) -> str:
 def summarise_once(doc_id: str) -> str:
     store().incr(f"attempts:{doc_id}")
     raise VendorUnavailable("503 from vendor")  # fails the task; nobody retries
+
+
 # [end no-autoretry]
 
 

@@ -33,6 +33,8 @@ def celery_settings(
         "worker_soft_shutdown_timeout": soft_shutdown_timeout,
         "broker_connection_retry_on_startup": True,
     }
+
+
 # [end settings]
 
 
@@ -52,6 +54,8 @@ def check_delay(countdown: float, settings: dict[str, Any]) -> float:
             f"{visibility:g} s: Redis would redeliver the message while it waits"
         )
     return countdown
+
+
 # [end eta-guard]
 
 

@@ -21,6 +21,8 @@ class FencedLock:
         # Every successful acquisition gets a larger number than the last one.
         self.fencing_token = int(await self.lock.redis.incr(f"fence:{self.lock.key}"))
         return True
+
+
 # [end fenced-lock]
 
 
@@ -40,4 +42,6 @@ async def fenced_write(r: aioredis.Redis, name: str, token: int, value: str) -> 
     """The storage side: accept a write only if no newer holder has written."""
     accepted = await r.eval(FENCED_WRITE, 2, f"{name}:fence", name, token, value)
     return bool(accepted)
+
+
 # [end fenced-write]

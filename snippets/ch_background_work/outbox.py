@@ -29,6 +29,8 @@ def place_order(db: sqlite3.Connection, total_cents: int) -> str:
             (str(uuid.uuid4()), "order.placed", json.dumps({"order_id": order_id})),
         )
     return order_id
+
+
 # [end write]
 
 
@@ -40,7 +42,8 @@ def relay(db: sqlite3.Connection, publish: Callable[[str, str, str], None]) -> i
     next pass: at-least-once, so the consumer dedupes on the message id.
     """
     rows = db.execute(
-        "SELECT id, topic, payload FROM outbox WHERE published_at IS NULL ORDER BY rowid"
+        "SELECT id, topic, payload FROM outbox"
+        " WHERE published_at IS NULL ORDER BY rowid"
     ).fetchall()
     for message_id, topic, payload in rows:
         publish(message_id, topic, payload)  # e.g. task.apply_async(..., task_id=id)
@@ -50,6 +53,8 @@ def relay(db: sqlite3.Connection, publish: Callable[[str, str, str], None]) -> i
                 (message_id,),
             )
     return len(rows)
+
+
 # [end relay]
 
 

@@ -15,12 +15,16 @@ from celery.result import AsyncResult
 async def enqueue(task: Any, *args: object, **options: Any) -> AsyncResult:
     """Publish from a coroutine: the blocking send runs on a worker thread."""
     return await asyncio.to_thread(task.apply_async, args=args, **options)
+
+
 # [end to-thread]
 
 
 # [start blocking-publish]
 async def enqueue_blocking(task: Any, *args: object) -> AsyncResult:
     return task.apply_async(args=args)  # blocks the event loop: a mistake
+
+
 # [end blocking-publish]
 
 
@@ -46,6 +50,8 @@ async def loop_ticks_during(call: Any) -> tuple[int, BaseException | None]:
     during = ticks - before
     beat.cancel()
     return during, error
+
+
 # [end heartbeat]
 
 

@@ -31,6 +31,8 @@ class RedisLock:
         """Compare-and-delete: never removes a lock someone else now holds."""
         deleted = await self.redis.eval(RELEASE, 1, self.key, self.token)
         return bool(deleted)
+
+
 # [end lock]
 
 
@@ -42,4 +44,6 @@ async def claim_tick(r: aioredis.Redis, job: str, tick: int, ttl_ms: int) -> boo
     timer fires 50 ms later must still find it taken.
     """
     return await RedisLock(r, f"tick:{job}:{tick}", ttl_ms).acquire()
+
+
 # [end once-per-tick]

@@ -7,7 +7,10 @@ teardown can make sure no process outlives the test.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import inspect
+import itertools
 import os
 import shutil
 import signal
@@ -15,12 +18,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.services import ROOT, SNIPPETS, RedisServer, ServiceError
+
+LOGLEVEL = os.environ.get("BOOK_CELERY_LOGLEVEL", "INFO")
 
 
 class CeleryWorker:
@@ -58,7 +63,7 @@ class CeleryWorker:
             sys.executable, "-m", "celery", "-A", "ch_background_work.celery_app",
             "worker", "--pool", self.pool, "--concurrency", str(self.concurrency),
             "--hostname", self.hostname, "--without-gossip", "--without-mingle",
-            "--without-heartbeat", "--loglevel", os.environ.get("BOOK_CELERY_LOGLEVEL", "INFO"), "--logfile", str(self.log),
+            "--without-heartbeat", "--loglevel", LOGLEVEL, "--logfile", str(self.log),
         ]  # fmt: skip
         self.process = subprocess.Popen(
             args,
@@ -153,3 +158,22 @@ def celery_module(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch):  
     monkeypatch.setattr(celery_app, "REDIS_URL", redis_server.url)
     monkeypatch.setattr(celery_app, "_store", None)
     return celery_app
+
+
+async def eventually(
+    condition: Callable[[], Awaitable[object] | object],
+    *,
+    within: float = 20.0,
+    what: str = "condition",
+) -> None:
+    """The async twin of ``wait_until``: poll a real condition, bounded."""
+    deadline = time.monotonic() + within
+    for _ in itertools.count():
+        result = condition()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within} s waiting for {what}")
+        await asyncio.sleep(0.01)

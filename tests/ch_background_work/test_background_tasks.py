@@ -37,7 +37,9 @@ def local_env(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("BOOK_REDIS_URL", redis_server.url)
 
 
-def _server(start: Callable[..., UvicornServer], redis_server: RedisServer) -> UvicornServer:
+def _server(
+    start: Callable[..., UvicornServer], redis_server: RedisServer
+) -> UvicornServer:
     return start(APP, env={"BOOK_REDIS_URL": redis_server.url})
 
 

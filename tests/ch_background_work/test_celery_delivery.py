@@ -23,7 +23,9 @@ def _client(server: RedisServer) -> redis.Redis:
 
 
 def test_countdown_longer_than_visibility_timeout_runs_more_than_once(
-    redis_server: RedisServer, celery_worker: Callable[..., CeleryWorker], celery_module: Any
+    redis_server: RedisServer,
+    celery_worker: Callable[..., CeleryWorker],
+    celery_module: Any,
 ) -> None:
     r = _client(redis_server)
     celery_worker("eta", env={"BOOK_VISIBILITY_TIMEOUT": "1"})
@@ -58,7 +60,9 @@ def _prefetch_scenario(
 
 
 def test_prefetch_multiplier_4_parks_a_short_task_behind_a_long_one(
-    redis_server: RedisServer, celery_worker: Callable[..., CeleryWorker], celery_module: Any
+    redis_server: RedisServer,
+    celery_worker: Callable[..., CeleryWorker],
+    celery_module: Any,
 ) -> None:
     r = _client(redis_server)
     busy, idle = _prefetch_scenario(r, celery_module, celery_worker, "4")
@@ -74,7 +78,9 @@ def test_prefetch_multiplier_4_parks_a_short_task_behind_a_long_one(
 
 
 def test_prefetch_multiplier_1_with_acks_late_leaves_it_for_an_idle_worker(
-    redis_server: RedisServer, celery_worker: Callable[..., CeleryWorker], celery_module: Any
+    redis_server: RedisServer,
+    celery_worker: Callable[..., CeleryWorker],
+    celery_module: Any,
 ) -> None:
     r = _client(redis_server)
     busy, idle = _prefetch_scenario(r, celery_module, celery_worker, "1")

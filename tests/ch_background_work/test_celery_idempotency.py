@@ -56,7 +56,8 @@ def test_without_autoretry_an_exception_fails_the_task_once(
         result.get(timeout=10)
     assert result.state == "FAILURE"
     assert r.get("attempts:doc-2") == "1"
-    assert r.hlen("unacked") == 0 and r.llen("celery") == 0  # acked, gone
+    assert r.hlen("unacked") == 0  # acked, gone
+    assert r.llen("celery") == 0
 
 
 def test_max_retries_bounds_the_attempts(

@@ -21,12 +21,12 @@ def test_soft_shutdown_is_in_the_installed_celery() -> None:
 
 
 def test_soft_shutdown_finishes_short_tasks_and_requeues_late_acked_long_ones(
-    redis_server: RedisServer, celery_worker: Callable[..., CeleryWorker], celery_module: Any
+    redis_server: RedisServer,
+    celery_worker: Callable[..., CeleryWorker],
+    celery_module: Any,
 ) -> None:
     r = redis.Redis.from_url(redis_server.url, decode_responses=True)
-    worker = celery_worker(
-        "soft", concurrency=2, env={"BOOK_SOFT_SHUTDOWN": "3"}
-    )
+    worker = celery_worker("soft", concurrency=2, env={"BOOK_SOFT_SHUTDOWN": "3"})
     celery_module.report_late.delay("long")
     celery_module.report_late.delay("short")
     wait_until(

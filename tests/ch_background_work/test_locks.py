@@ -8,13 +8,15 @@ import redis.asyncio as aioredis
 
 from ch_background_work.fencing import FencedLock, fenced_write
 from ch_background_work.redis_lock import RedisLock, claim_tick
+from tests.ch_background_work.conftest import eventually
 from tests.support.services import RedisServer
 
 
 async def _wait_gone(r: aioredis.Redis, key: str) -> None:
-    async with asyncio.timeout(10):
-        while await r.exists(key):
-            await asyncio.sleep(0.01)
+    async def gone() -> bool:
+        return not await r.exists(key)
+
+    await eventually(gone, within=10, what=f"{key} to expire")
 
 
 def test_only_one_caller_acquires_and_only_the_owner_releases(
@@ -22,7 +24,10 @@ def test_only_one_caller_acquires_and_only_the_owner_releases(
 ) -> None:
     async def scenario() -> None:
         async with aioredis.Redis.from_url(redis_server.url) as r:
-            a, b = RedisLock(r, "lock:reindex", 10_000), RedisLock(r, "lock:reindex", 10_000)
+            a, b = (
+                RedisLock(r, "lock:reindex", 10_000),
+                RedisLock(r, "lock:reindex", 10_000),
+            )
             assert await a.acquire() is True
             assert await b.acquire() is False
             assert await b.release() is False  # not the owner: nothing deleted
@@ -64,7 +69,9 @@ def test_fencing_token_rejects_the_expired_holders_late_write(
     redis_server: RedisServer,
 ) -> None:
     async def scenario() -> None:
-        async with aioredis.Redis.from_url(redis_server.url, decode_responses=True) as r:
+        async with aioredis.Redis.from_url(
+            redis_server.url, decode_responses=True
+        ) as r:
             first = FencedLock(RedisLock(r, "lock:index", ttl_ms=100))
             second = FencedLock(RedisLock(r, "lock:index", ttl_ms=10_000))
             assert await first.acquire()

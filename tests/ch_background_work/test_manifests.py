@@ -7,7 +7,11 @@ from pathlib import Path
 import yaml
 from celery.schedules import crontab
 
-from ch_background_work.celery_settings import BEAT_SCHEDULE, BEAT_SETTINGS, celery_settings
+from ch_background_work.celery_settings import (
+    BEAT_SCHEDULE,
+    BEAT_SETTINGS,
+    celery_settings,
+)
 
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "ch_background_work"
 
@@ -15,7 +19,8 @@ SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "ch_background_wor
 def test_cronjob_forbids_overlapping_runs() -> None:
     cronjob = yaml.safe_load((SNIPPETS / "k8s_cronjob.yaml").read_text())
     spec = cronjob["spec"]
-    assert cronjob["kind"] == "CronJob" and cronjob["apiVersion"] == "batch/v1"
+    assert cronjob["kind"] == "CronJob"
+    assert cronjob["apiVersion"] == "batch/v1"
     assert spec["concurrencyPolicy"] == "Forbid"
     assert spec["schedule"] == "15 2 * * *"
     assert spec["jobTemplate"]["spec"]["template"]["spec"]["restartPolicy"] == "Never"

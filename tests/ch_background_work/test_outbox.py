@@ -38,5 +38,7 @@ def test_relay_delivers_at_least_once_and_the_consumer_dedupes() -> None:
         relay(db, flaky_publish)  # sent, but not marked: it will be sent again
     assert relay(db, flaky_publish) == 1
     assert relay(db, flaky_publish) == 0  # nothing left to send
-    assert calls == 2 and len(effects) == 1 and order_id in effects[0]
+    assert calls == 2
+    assert len(effects) == 1
+    assert order_id in effects[0]
     db.close()

@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from ch_background_work import aps_app
-from tests.ch_background_work.conftest import wait_until
+from tests.ch_background_work.conftest import eventually, wait_until
 from tests.support.services import RedisServer, UvicornServer
 
 
@@ -22,9 +22,13 @@ def test_coroutine_jobs_run_on_the_loop_and_functions_in_threads(
     r = redis.Redis.from_url(redis_server.url, decode_responses=True)
 
     async def scenario() -> None:
-        async with aps_app.lifespan(aps_app.app), asyncio.timeout(15):
-            while not (r.llen("coroutine-job-threads") and r.llen("thread-job-threads")):
-                await asyncio.sleep(0.02)
+        async with aps_app.lifespan(aps_app.app):
+            await eventually(
+                lambda: (
+                    r.llen("coroutine-job-threads") and r.llen("thread-job-threads")
+                ),
+                what="both jobs",
+            )
 
     asyncio.run(scenario())
     assert set(r.lrange("coroutine-job-threads", 0, -1)) == {"MainThread"}
@@ -50,7 +54,9 @@ def test_two_processes_run_every_tick_twice(
 ) -> None:
     r = redis.Redis.from_url(redis_server.url, decode_responses=True)
     env = {"BOOK_REDIS_URL": redis_server.url, "BOOK_TICK_SECONDS": "1"}
-    uvicorn_server("ch_background_work.aps_app:app", env=env, extra_args=["--workers", "2"])
+    uvicorn_server(
+        "ch_background_work.aps_app:app", env=env, extra_args=["--workers", "2"]
+    )
     ticks = _ticks_after_both_started(r, 3)
     assert list(ticks.values()) == [2, 2, 2]
 
@@ -64,7 +70,9 @@ def test_a_redis_claim_makes_each_tick_run_once(
         "BOOK_TICK_SECONDS": "1",
         "BOOK_TICK_LOCK": "1",
     }
-    uvicorn_server("ch_background_work.aps_app:app", env=env, extra_args=["--workers", "2"])
+    uvicorn_server(
+        "ch_background_work.aps_app:app", env=env, extra_args=["--workers", "2"]
+    )
     ticks = _ticks_after_both_started(r, 3)
     assert list(ticks.values()) == [1, 1, 1]
 
@@ -78,15 +86,11 @@ def test_two_schedulers_in_one_process_share_ticks_through_the_claim(
     r = redis.Redis.from_url(redis_server.url, decode_responses=True)
 
     async def scenario() -> None:
-        async with (
-            aps_app.lifespan(aps_app.app),
-            aps_app.lifespan(aps_app.app),
-            asyncio.timeout(20),
-        ):
-            while r.hlen("runs") < 4:
-                await asyncio.sleep(0.02)
+        async with aps_app.lifespan(aps_app.app), aps_app.lifespan(aps_app.app):
+            await eventually(lambda: r.hlen("runs") >= 4, what="four ticks")
 
     asyncio.run(scenario())
     assert r.llen("schedulers") == 2
     runs = [int(n) for n in r.hvals("runs")]
-    assert len(runs) >= 4 and set(runs) == {1}
+    assert len(runs) >= 4
+    assert set(runs) == {1}

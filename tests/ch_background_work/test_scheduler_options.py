@@ -15,6 +15,11 @@ def test_max_instances_1_skips_runs_while_one_is_running() -> None:
     assert not any(events[f"concurrent={n}"] for n in (2, 3))
 
 
+def test_max_instances_skips_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    asyncio.run(overlapping_runs(max_instances=1))
+    assert "maximum number of running instances reached (1)" in caplog.text
+
+
 def test_max_instances_3_lets_copies_overlap() -> None:
     events = asyncio.run(overlapping_runs(max_instances=3))
     assert events["concurrent=2"] >= 1
