@@ -173,3 +173,13 @@ def test_a_complete_stream_is_relayed_to_the_end() -> None:
     assert relayed == events.decode()
     assert 'llm_stream_ends_total{how="completed"} 1.0' in scrape
     assert "llm_stream_chunks_total 3.0" in scrape
+
+
+def test_over_quota_key_is_429_offline() -> None:
+    transport = httpx.MockTransport(lambda _: completion("x"))
+    settings = Settings(vendor_url="http://v", quota_burst=1, quota_per_second=0.5)
+    with TestClient(create_app(settings, transport=transport)) as client:
+        first = client.post("/v1/complete", json=PROMPT, headers={"X-API-Key": "a"})
+        second = client.post("/v1/complete", json=PROMPT, headers={"X-API-Key": "a"})
+    assert (first.status_code, second.status_code) == (200, 429)
+    assert second.headers["retry-after"] == "2"
