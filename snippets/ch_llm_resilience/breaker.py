@@ -133,6 +133,10 @@ class CircuitBreaker:
 
     # [end record]
 
+    def force_close(self) -> None:
+        """An operator's override: forget the evidence and close."""
+        self._move(State.CLOSED, self.clock())
+
     def _move(self, state: State, now: float) -> None:
         self.state = state
         self.generation += 1

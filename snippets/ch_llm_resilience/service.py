@@ -127,6 +127,12 @@ def create_app(settings: ResilienceSettings | None = None) -> FastAPI:
     async def breaker_state(request: Request) -> dict[str, str]:
         return {"state": request.state.breaker.state.value}
 
+    @app.post("/breaker/close")  # the operator's override after a fix
+    async def force_close(request: Request) -> dict[str, str]:
+        breaker: CircuitBreaker = request.state.breaker
+        breaker.force_close()
+        return {"state": breaker.state.value}
+
     return app
 
 

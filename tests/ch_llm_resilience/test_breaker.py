@@ -4,6 +4,7 @@ import asyncio
 
 import httpx
 import pytest
+
 from ch_llm_fundamentals._fake_clock import FakeClock
 from ch_llm_fundamentals.errors import AdmissionRejected
 from ch_llm_resilience.breaker import (
