@@ -67,7 +67,7 @@ if __name__ == "__main__":
 
     demo = unreachable_broker_app(free_port())
 
-    @demo.task(name="demo.noop", ignore_result=True)
+    @demo.task(name="demo.noop", ignore_result=True, shared=False)
     def noop() -> None:  # pragma: no cover - the broker is down; it never runs
         return None
 

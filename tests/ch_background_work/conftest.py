@@ -1,6 +1,6 @@
 """Real Celery worker processes for this chapter's tests.
 
-Each worker runs ``celery -A ch_background_work.celery_app worker`` in its own
+Each worker runs ``celery -A ch_background_work.tasks worker`` in its own
 process group, so a test can SIGKILL it (or one of its pool children) and the
 teardown can make sure no process outlives the test.
 """
@@ -60,7 +60,7 @@ class CeleryWorker:
         env.setdefault("BOOK_SOFT_SHUTDOWN", "0")
         env.update(self.env)
         args = [
-            sys.executable, "-m", "celery", "-A", "ch_background_work.celery_app",
+            sys.executable, "-m", "celery", "-A", "ch_background_work.tasks",
             "worker", "--pool", self.pool, "--concurrency", str(self.concurrency),
             "--hostname", self.hostname, "--without-gossip", "--without-mingle",
             "--without-heartbeat", "--loglevel", LOGLEVEL, "--logfile", str(self.log),
@@ -150,7 +150,7 @@ def wait_until(
 def celery_module(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """The listing's Celery module, pointed at this test's Redis."""
     monkeypatch.setenv("BOOK_REDIS_URL", redis_server.url)
-    from ch_background_work import celery_app
+    from ch_background_work import tasks as celery_app
 
     celery_app.app.conf.update(
         broker_url=redis_server.url, result_backend=redis_server.url

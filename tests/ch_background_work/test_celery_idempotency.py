@@ -9,6 +9,7 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from celery.exceptions import Retry
+from celery.signals import setup_logging
 
 from tests.support.services import RedisServer
 
@@ -21,9 +22,21 @@ pytestmark = pytest.mark.filterwarnings(
 
 @pytest.fixture
 def worker(celery_module: Any) -> Iterator[None]:
-    """An in-process worker (a thread, solo pool) on the test's Redis."""
-    with start_worker(celery_module.app, perform_ping_check=False):
-        yield
+    """An in-process worker (a thread, solo pool) on the test's Redis.
+
+    A receiver on ``setup_logging`` stops the embedded worker from
+    reconfiguring this process's root logger (level, handlers).
+    """
+
+    def keep_logging(**kwargs: object) -> None:
+        return None
+
+    setup_logging.connect(keep_logging)
+    try:
+        with start_worker(celery_module.app, perform_ping_check=False):
+            yield
+    finally:
+        setup_logging.disconnect(keep_logging)
 
 
 def test_same_idempotency_key_charges_once(

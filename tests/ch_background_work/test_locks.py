@@ -77,6 +77,7 @@ def test_fencing_token_rejects_the_expired_holders_late_write(
             assert await first.acquire()
             await _wait_gone(r, "lock:index")
             assert await second.acquire()
+            assert not await FencedLock(RedisLock(r, "lock:index", 100)).acquire()
             assert second.fencing_token > first.fencing_token
             assert await fenced_write(r, "index", second.fencing_token, "v2")
             assert not await fenced_write(r, "index", first.fencing_token, "v1")

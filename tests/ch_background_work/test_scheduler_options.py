@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
@@ -16,7 +17,8 @@ def test_max_instances_1_skips_runs_while_one_is_running() -> None:
 
 
 def test_max_instances_skips_are_logged(caplog: pytest.LogCaptureFixture) -> None:
-    asyncio.run(overlapping_runs(max_instances=1))
+    with caplog.at_level(logging.WARNING, logger="apscheduler"):
+        asyncio.run(overlapping_runs(max_instances=1))
     assert "maximum number of running instances reached (1)" in caplog.text
 
 
@@ -40,7 +42,8 @@ def test_coalesce_turns_the_backlog_into_one_run() -> None:
 def test_misfire_grace_time_drops_runs_that_are_too_late(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    events = asyncio.run(catch_up(coalesce=False, misfire_grace_time=1))
+    with caplog.at_level(logging.WARNING, logger="apscheduler"):
+        events = asyncio.run(catch_up(coalesce=False, misfire_grace_time=1))
     assert events["missed"] >= 3  # the oldest three are over 1 s late
     assert events["missed"] + events["executed"] == 6
     assert "was missed by" in caplog.text

@@ -1,7 +1,11 @@
-"""The chapter's Celery application: one Redis for broker and results.
+"""The chapter's Celery application and tasks: one Redis for broker and results.
 
 Start a worker with:
-    celery -A ch_background_work.celery_app worker --loglevel INFO
+    celery -A ch_background_work.tasks worker --loglevel INFO
+
+(A package ``__init__`` rather than a script-like module: the book's test
+runner executes every other ``.py`` listing as ``__main__``, which would
+register every task a second time.)
 """
 
 # mypy: disable-error-code="untyped-decorator"
