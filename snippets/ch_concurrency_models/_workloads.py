@@ -48,9 +48,13 @@ def raise_open_file_limit(wanted: int = 8192) -> int:
 
 
 async def _answer_after_delay(
-    delay: float, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    delay: float,
+    stop: asyncio.Event,
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
 ) -> None:
-    await reader.readline()
+    if await reader.readline() == b"stop\n":
+        stop.set()
     await asyncio.sleep(delay)  # the "slow upstream": a fixed service time
     writer.write(b"ok\n")
     await writer.drain()
@@ -60,29 +64,31 @@ async def _answer_after_delay(
 
 async def _serve(delay: float, ready: Connection) -> None:
     raise_open_file_limit()
+    stop = asyncio.Event()
     server = await asyncio.start_server(
-        lambda r, w: _answer_after_delay(delay, r, w),
+        lambda r, w: _answer_after_delay(delay, stop, r, w),
         host="127.0.0.1",
         port=0,
         backlog=4096,
     )
     ready.send(server.sockets[0].getsockname()[1])
     async with server:
-        await server.serve_forever()
+        await stop.wait()  # until a client sends "stop"
 
 
 def serve_delayed(delay: float, ready: Connection) -> None:
     """Run a TCP server on 127.0.0.1 that answers each line after ``delay`` s.
 
-    Runs in its own process until terminated; sends its port through ``ready``.
+    Runs in its own process until a client sends ``stop``; sends its port
+    through ``ready``.
     """
     asyncio.run(_serve(delay, ready))
 
 
-def blocking_request(port: int) -> bytes:
+def blocking_request(port: int, line: bytes = b"ping\n") -> bytes:
     """One request with a blocking socket: connect, send a line, read the reply."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(b"ping\n")
+        sock.sendall(line)
         return sock.makefile("rb").readline()
 
 

@@ -165,13 +165,17 @@ def delayed_server(delay: float) -> Iterator[int]:
     receiver, sender = ctx.Pipe(duplex=False)
     server = ctx.Process(target=work.serve_delayed, args=(delay, sender), daemon=True)
     server.start()
-    try:
-        if not receiver.poll(30):  # pragma: no cover - the server failed to start
-            raise RuntimeError("the benchmark server did not start")
-        yield int(receiver.recv())
-    finally:
+    if not receiver.poll(30):  # pragma: no cover - the server failed to start
         server.terminate()
+        raise RuntimeError("the benchmark server did not start")
+    port = int(receiver.recv())
+    try:
+        yield port
+    finally:
+        work.blocking_request(port, b"stop\n")  # a clean exit, not a signal
         server.join(10)
+        if server.is_alive():  # pragma: no cover - the server ignored "stop"
+            server.terminate()
 
 
 # [start io-bound]

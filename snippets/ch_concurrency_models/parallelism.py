@@ -14,7 +14,8 @@ def busy_timeline(seconds: float) -> Timeline:
 
     The loop reads the clock on every pass. A jump of more than 0.1 ms means
     the worker was not running in between: the OS scheduled something else,
-    or (for a thread) another thread held the GIL.
+    or (for a thread) another thread held the GIL. Hand-offs shorter than
+    0.1 ms go unseen, so the resolution of the result is about a millisecond.
     """
     segments: Timeline = []
     start = last = time.perf_counter()  # CLOCK_MONOTONIC: one clock per machine
@@ -59,4 +60,4 @@ if __name__ == "__main__":
     from ch_concurrency_models import parallelism
 
     with ThreadPoolExecutor(2) as threads:
-        assert parallelism.parallel_seconds(threads, 0.05) == 0.0
+        assert parallelism.parallel_seconds(threads, 0.05) < 0.001

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
+
 from ch_concurrency_models import bench_models as bench
 from ch_concurrency_models import parallelism
 from ch_concurrency_models.gil_release import hash_buffer, longest_stall
@@ -33,7 +34,9 @@ def _timed(run: Callable[[], object]) -> float:
 @pytest.mark.skipif(not GIL, reason="a free-threaded build runs threads in parallel")
 def test_two_threads_never_run_python_at_the_same_instant() -> None:
     with ThreadPoolExecutor(2) as threads:
-        assert parallelism.parallel_seconds(threads, 0.2) == 0.0
+        # Below the measurement's resolution (GIL hand-offs shorter than
+        # 0.1 ms go unseen): out of 200 ms each, no real overlap at all.
+        assert parallelism.parallel_seconds(threads, 0.2) < 0.001
 
 
 @pytest.mark.skipif(USABLE < 2, reason="needs at least 2 usable CPUs")
@@ -43,9 +46,9 @@ def test_two_processes_run_python_at_the_same_instant() -> None:
         overlaps = []
         for _ in range(10):  # other processes may hold a core for a while
             overlaps.append(parallelism.parallel_seconds(procs, 0.3))
-            if overlaps[-1] > 0.001:
+            if overlaps[-1] > 0.005:
                 break
-    assert max(overlaps) > 0.001, overlaps
+    assert max(overlaps) > 0.005, overlaps
 
 
 def test_cpu_work_in_every_model_gives_the_same_answer() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from ch_concurrency_models.choose_model import Work, choose_model
 
 

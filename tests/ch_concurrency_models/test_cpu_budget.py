@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from ch_concurrency_models import cpu_budget
 
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets"

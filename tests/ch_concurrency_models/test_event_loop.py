@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 import pytest
+
 from ch_concurrency_models import blocking_loop
 
 

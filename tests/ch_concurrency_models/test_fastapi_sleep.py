@@ -9,6 +9,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from ch_concurrency_models import sleep_endpoints
 from tests.support.services import UvicornServer
 
 APP = "ch_concurrency_models.sleep_endpoints:app"
@@ -51,3 +52,21 @@ def test_sync_def_endpoint_runs_in_the_thread_pool(server: UvicornServer) -> Non
     elapsed, peak = asyncio.run(_burst(server.url, "/sync"))
     assert peak == REQUESTS  # four pool threads slept side by side
     assert elapsed < REQUESTS * DELAY * 0.6
+
+
+async def _in_process_peak(path: str) -> int:
+    """The same burst, in-process: the app shares this test's event loop."""
+    transport = httpx.ASGITransport(app=sleep_endpoints.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+        await client.post("/peak")
+        replies = await asyncio.gather(
+            *(client.get(path, params={"delay": 0.05}) for _ in range(3))
+        )
+        assert [r.json() for r in replies] == [{"slept": 0.05}] * 3
+        return int((await client.post("/peak")).json()["peak"])
+
+
+def test_in_process_the_blocking_endpoint_also_runs_one_at_a_time() -> None:
+    assert asyncio.run(_in_process_peak("/blocking")) == 1
+    assert asyncio.run(_in_process_peak("/cooperative")) == 3
+    assert asyncio.run(_in_process_peak("/sync")) == 3

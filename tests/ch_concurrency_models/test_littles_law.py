@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+
 from ch_concurrency_models.littles_law import (
     Visit,
     in_flight,

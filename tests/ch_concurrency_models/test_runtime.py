@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+
 from ch_concurrency_models.gil_release import longest_stall, sum_in_c
 from ch_concurrency_models.runtime_report import runtime_report
 

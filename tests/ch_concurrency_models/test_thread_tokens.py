@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Callable
 
 import httpx
-from ch_concurrency_models import thread_tokens
 
+from ch_concurrency_models import thread_tokens
 from tests.support.services import UvicornServer
 
 APP = "ch_concurrency_models.thread_tokens:app"
