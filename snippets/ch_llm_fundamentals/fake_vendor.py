@@ -125,6 +125,7 @@ class RequestRecord(BaseModel):
     status: int = 0  # 0 while the request is still being served
     outcome: str = "pending"
     tokens: int = 0  # tokens charged against the TPM limit
+    latency: float = 0.0  # the latency drawn for this request
     billed: bool = False  # the vendor did (and would bill) the work
 
 
@@ -408,6 +409,7 @@ def create_app(config: VendorConfig | None = None) -> FastAPI:
         delay = config.latency
         if config.latency_max is not None and config.latency_max > config.latency:
             delay = state.rng.uniform(config.latency, config.latency_max)
+        record.latency = delay
         completion = min(max_out, config.completion_tokens)
         body = completion_body(chat, record.request_id, prompt_tokens, completion)
         try:

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import httpx
+
 from ch_llm_fundamentals.retry_policy import additive_jitter, full_jitter, no_jitter
 
 PAYLOAD = {"model": "fake-1", "messages": [{"role": "user", "content": "hi"}]}

@@ -3,6 +3,7 @@
 import asyncio
 
 import httpx
+
 from ch_llm_fundamentals.rate_limiter import TokenBucket
 
 PAYLOAD = {"model": "fake-1", "messages": [{"role": "user", "content": "hi"}]}

@@ -3,6 +3,7 @@
 import asyncio
 
 import pytest
+
 from ch_llm_fundamentals.admission_scope import (
     AdmissionTimeout,
     call_admission_bug,

@@ -3,6 +3,7 @@
 import asyncio
 
 import pytest
+
 from ch_llm_fundamentals import jitter_demo, little_demo, sdk_retries
 from ch_llm_fundamentals.errors import RetriesExhausted
 from ch_llm_fundamentals.rate_limiter import TokenBucket
@@ -13,11 +14,10 @@ from ch_llm_fundamentals.semaphore_backoff import (
     worker_backoff_outside,
 )
 from ch_llm_fundamentals.vendor_client import VendorClient, VendorSettings
-
 from tests.support.vendor import FakeVendor
 
 
-@pytest.mark.parametrize(("burst", "low", "high"), [(1, 5, 12), (10, 11, 21)])
+@pytest.mark.parametrize(("burst", "low", "high"), [(1, 5, 12), (10, 10, 21)])
 def test_in_flight_is_rate_times_latency_plus_burst(
     fake_vendor: FakeVendor, burst: int, low: int, high: int
 ) -> None:
@@ -191,3 +191,37 @@ def test_asyncio_is_the_standard_library_not_a_dependency() -> None:
     for name in ("pyproject.toml", "requirements.lock"):
         lines = (root / name).read_text().lower().splitlines()
         assert not [x for x in lines if x.strip().strip('",').startswith("asyncio")]
+
+
+def test_two_slots_let_the_nested_acquire_through() -> None:
+    calls: list[str] = []
+
+    async def record() -> None:
+        calls.append("attempt")
+
+    asyncio.run(retrying_call(asyncio.Semaphore(2), record))
+    assert calls == ["attempt"]
+
+
+def test_a_cancelled_waiter_gives_its_token_back() -> None:
+    async def go() -> float:
+        bucket = TokenBucket(1.0, 1)
+        await bucket.acquire(max_wait=0)  # takes the only token
+        waiter = asyncio.create_task(bucket.acquire(max_wait=10))
+        await asyncio.sleep(0.05)
+        assert bucket._level < 0  # the waiter reserved the next token
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        return bucket._level
+
+    assert -0.5 < asyncio.run(go()) <= 0.5
+
+
+def test_gateway_stops_after_a_success(fake_vendor: FakeVendor) -> None:
+    async def go() -> None:
+        async with sdk_retries.make_sdk_client(fake_vendor.url, max_retries=0) as sdk:
+            await sdk_retries.gateway_call(sdk, attempts=3, tries=3)
+
+    asyncio.run(go())
+    assert len(fake_vendor.requests()) == 1

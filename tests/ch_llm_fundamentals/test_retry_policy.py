@@ -7,6 +7,7 @@ import math
 
 import httpx
 import pytest
+
 from ch_llm_fundamentals._fake_clock import FakeClock
 from ch_llm_fundamentals.errors import (
     AdmissionRejected,

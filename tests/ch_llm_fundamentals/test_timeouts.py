@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from ch_llm_fundamentals import timeouts
 
+from ch_llm_fundamentals import timeouts
 from tests.support.vendor import FakeVendor
 
 
