@@ -164,7 +164,19 @@ latex_elements = {
 % Two-digit chapter numbers need a wider number box in the table of contents.
 \makeatletter
 \patchcmd{\l@chapter}{1.5em}{2.3em}{}{}
-\patchcmd{\l@section}{2.3em}{2.8em}{}{}
+\renewcommand{\sphinxtableofcontentshook}{%
+  \renewcommand*\l@section{\@dottedtocline{1}{2.3em}{3.0em}}%
+  \renewcommand*\l@subsection{\@dottedtocline{2}{5.3em}{3.8em}}}
+% Three-digit page numbers need a wider box in the table of contents.
+\renewcommand\@pnumwidth{2.2em}
+\renewcommand\@tocrmarg{3.2em}
+% Long identifiers in inline code (test names, calls in table cells) may break
+% after an underscore, an opening parenthesis or an equals sign.
+\renewcommand*\sphinxbreaksafteractivelist{\do\.\do\,\do\;\do\?\do\!\do\/\do\(\do\=}
+\let\book@underscore\_
+\protected\def\book@breakableunderscore{\book@underscore\discretionary{}{}{}}
+\let\book@upquote\sphinxupquote
+\protected\def\sphinxupquote#1{{\let\_\book@breakableunderscore\book@upquote{#1}}}
 \makeatother
 """,
     "maketitle": r"""

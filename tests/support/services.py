@@ -38,11 +38,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Generous: on a loaded 2-core machine (coverage, parallel workers) an app
+# import can take many seconds. The wait ends as soon as the port answers.
 def wait_for_port(
     port: int,
     *,
     process: subprocess.Popen[bytes] | None = None,
-    timeout: float = 20.0,
+    timeout: float = 60.0,
     what: str = "server",
     log: Path | None = None,
 ) -> None:

@@ -123,6 +123,13 @@ def _builder_inited(app: Sphinx) -> None:
         # Prefer PNG for charts and diagrams: SVG with a DOCTYPE fails epubcheck.
         app.builder.supported_image_types = ["image/png", "image/jpeg", "image/gif"]
         app.config.html_extra_path = []
+        # PNG diagrams come with client-side image maps (.png.map) and Sphinx
+        # keeps a .buildinfo.bak; neither belongs in the EPUB's manifest, and
+        # Sphinx warns that it leaves them out, which is what we want.
+        app.config.suppress_warnings = [
+            *app.config.suppress_warnings,
+            "epub.unknown_project_files",
+        ]
     _render_charts(app)
 
 
