@@ -17,6 +17,9 @@ from ch_background_work import bg_app
 from tests.ch_background_work.conftest import wait_until
 from tests.support.services import RedisServer, UvicornServer
 
+# Real worker, uvicorn or redis-server processes: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
+
 APP = "ch_background_work.bg_app:app"
 
 

@@ -7,10 +7,14 @@ import os
 import signal
 from collections.abc import Callable
 
+import pytest
 import redis
 
 from tests.ch_background_work.conftest import CeleryWorker, wait_until
 from tests.support.services import RedisServer
+
+# Real worker, uvicorn or redis-server processes: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
 
 FAST_REDELIVERY = {"BOOK_VISIBILITY_TIMEOUT": "2"}
 

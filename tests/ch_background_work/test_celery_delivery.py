@@ -17,6 +17,9 @@ from ch_background_work.celery_settings import (
 from tests.ch_background_work.conftest import CeleryWorker, wait_until
 from tests.support.services import RedisServer
 
+# Real worker, uvicorn or redis-server processes: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
+
 
 def _client(server: RedisServer) -> redis.Redis:
     return redis.Redis.from_url(server.url, decode_responses=True)

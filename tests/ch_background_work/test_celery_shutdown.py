@@ -7,11 +7,15 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import redis
 from celery.worker.worker import WorkController
 
 from tests.ch_background_work.conftest import CeleryWorker, wait_until
 from tests.support.services import RedisServer
+
+# Real worker, uvicorn or redis-server processes: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
 
 
 def test_soft_shutdown_is_in_the_installed_celery() -> None:
@@ -34,7 +38,8 @@ def test_soft_shutdown_finishes_short_tasks_and_requeues_late_acked_long_ones(
         what="both tasks to start",
     )
     worker.send(signal.SIGQUIT)  # cold shutdown: what a second Ctrl+C does
-    wait_until(lambda: "Initiating Soft Shutdown" in worker.output(), what="soft")
+    soft = "Initiating Soft Shutdown, terminating in 3.0 seconds"
+    wait_until(lambda: soft in worker.output(), what="the soft shutdown")
     r.rpush("short:gate", "open")  # the short task finishes inside the window
     assert worker.wait(timeout=30) is not None  # the long one is cancelled
 

@@ -13,6 +13,9 @@ from ch_background_work import aps_app
 from tests.ch_background_work.conftest import eventually, wait_until
 from tests.support.services import RedisServer, UvicornServer
 
+# Real worker, uvicorn or redis-server processes: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
+
 
 def test_coroutine_jobs_run_on_the_loop_and_functions_in_threads(
     redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
