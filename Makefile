@@ -15,7 +15,7 @@ BUILD    := _build
 BASENAME := production-python-for-ai-backends
 PYTEST_WORKERS ?= auto
 
-.PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test system-check system-browser test-browser \
+.PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test system-check system-browser test-browser test-pythons \
         lint types test-fast
 
 # -- environment --------------------------------------------------------------
@@ -44,7 +44,7 @@ system-browser:
 # Regenerate the lock file from pyproject.toml's ranges (needs the network).
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --no-header -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --no-header -o requirements.lock
 
 # -- editions -------------------------------------------------------------------
 
@@ -80,6 +80,10 @@ test: $(STAMP) system-test
 	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider -m "not browser"
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report
+
+# The snippet and behaviour tests on every CPython 3.11-3.14 on this machine.
+test-pythons: system-test
+	tools/test-pythons
 
 # The reader's view: a real Chromium over the built HTML (builds the book first
 # when it is missing).

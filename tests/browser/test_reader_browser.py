@@ -62,13 +62,15 @@ def _visit(browser: Browser, site: str, rel: str) -> Visit:
         report.failed.append(f"{rel}: HTTP {response.status if response else '?'}")
     page.add_script_tag(path=str(AXE))
     results = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
         " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
     )
     for v in results:
         if v["impact"] in {"serious", "critical"}:
-            report.axe_serious.append(f"{v['id']} ({v['impact']}): {v['help']} {v['nodes']}")
+            report.axe_serious.append(
+                f"{v['id']} ({v['impact']}): {v['help']} {v['nodes']}"
+            )
     context.close()
 
     narrow = browser.new_context(viewport={"width": 375, "height": 800})
@@ -95,7 +97,9 @@ def visits(browser: Browser, site: str) -> dict[str, Visit]:
 
 
 def _problems(visits: dict[str, Visit], attribute: str) -> dict[str, list[str]]:
-    return {rel: getattr(v, attribute) for rel, v in visits.items() if getattr(v, attribute)}
+    return {
+        rel: getattr(v, attribute) for rel, v in visits.items() if getattr(v, attribute)
+    }
 
 
 def test_every_page_loads_without_console_errors(visits: dict[str, Visit]) -> None:
@@ -110,7 +114,9 @@ def test_no_page_requests_another_host(visits: dict[str, Visit]) -> None:
     assert _problems(visits, "foreign") == {}
 
 
-def test_no_serious_or_critical_accessibility_violations(visits: dict[str, Visit]) -> None:
+def test_no_serious_or_critical_accessibility_violations(
+    visits: dict[str, Visit],
+) -> None:
     assert _problems(visits, "axe_serious") == {}
 
 
@@ -148,10 +154,15 @@ def test_search_finds_each_chapter(page: Page, site: str, docname: str) -> None:
     page.locator("#search-results p.search-summary").wait_for(timeout=30_000)
     links = page.locator("#search-results ul.search li > a")
     hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert any(h.split("#")[0].endswith(f"{docname}.html") for h in hrefs), (term, hrefs)
+    assert any(h.split("#")[0].endswith(f"{docname}.html") for h in hrefs), (
+        term,
+        hrefs,
+    )
 
 
-def test_copy_button_copies_a_console_session_without_prompts(page: Page, site: str) -> None:
+def test_copy_button_copies_a_console_session_without_prompts(
+    page: Page, site: str
+) -> None:
     # The first console session of the book, on the first chapter with one.
     for docname in CHAPTERS:
         page.goto(f"{site}/{docname}.html")
@@ -225,8 +236,8 @@ def test_chapter_pages_carry_citation_block_and_meta_tags(
     assert "Cite this chapter" in cite.inner_text()
     assert CHAPTERS[docname] in cite.inner_text()
     meta = page.evaluate(
-        "() => Object.fromEntries([...document.querySelectorAll('meta[name^=citation_]')]"
-        ".map(m => [m.name, m.content]))"
+        "() => Object.fromEntries([...document.querySelectorAll("
+        "'meta[name^=citation_]')].map(m => [m.name, m.content]))"
     )
     citation = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["book"]
     assert meta["citation_title"] == _title(docname).replace("`", "")

@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 import pytest
-from ch_llm_fundamentals.fake_vendor import RequestRecord, VendorConfig
 
+from ch_llm_fundamentals.fake_vendor import RequestRecord, VendorConfig
 from tests.support.services import ROOT, UvicornServer
 
 VENDOR_APP = "ch_llm_fundamentals.fake_vendor:app"
