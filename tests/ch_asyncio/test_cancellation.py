@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+
 from ch_asyncio.cancellation import MiniDeadline, cancel_before_first_step, worker
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+
 from ch_asyncio.debug_mode import run_in_debug_mode
 from ch_asyncio.running_loops import (
     asyncio_is_from_stdlib,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+
 from ch_asyncio import shield
 from ch_asyncio.shield import finish_request, main_returns_early
 

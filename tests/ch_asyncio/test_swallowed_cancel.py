@@ -7,6 +7,7 @@ import contextlib
 import time
 
 import pytest
+
 from ch_asyncio.swallowed_cancel import call_with_budget, cooperative_call
 
 

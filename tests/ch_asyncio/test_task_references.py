@@ -9,6 +9,7 @@ import weakref
 from typing import Any
 
 import pytest
+
 from ch_asyncio.task_references import TaskSupervisor, fire_and_forget, wait_for_reply
 
 

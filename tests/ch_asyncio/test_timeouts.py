@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+
 from ch_asyncio.timeouts import (
     answer_or_fallback,
     chunks_with_gaps,

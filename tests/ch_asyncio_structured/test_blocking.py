@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from ch_asyncio_structured import _work
 from ch_asyncio_structured.blocking_calls import (
     compare_helpers,

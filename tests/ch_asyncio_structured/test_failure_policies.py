@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+
 from ch_asyncio_structured.failure_policies import (
     VendorDown,
     all_outcomes,

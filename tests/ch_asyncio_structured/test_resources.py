@@ -6,6 +6,7 @@ import asyncio
 from contextlib import AsyncExitStack
 
 import pytest
+
 from ch_asyncio_structured.agen_aclosing import (
     first_token,
     first_token_leaky,

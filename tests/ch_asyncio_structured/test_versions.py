@@ -8,6 +8,7 @@ import sys
 import warnings
 
 import pytest
+
 from ch_asyncio_structured.version_notes import (
     cancelling_after_group_failure,
     child_ran_at_create,

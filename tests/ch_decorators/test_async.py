@@ -6,6 +6,7 @@ import logging
 import sys
 
 import pytest
+
 from ch_decorators import async_timing, markcoro
 from ch_decorators.timing import timed
 

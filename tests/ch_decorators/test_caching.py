@@ -5,6 +5,7 @@ import gc
 import weakref
 
 import pytest
+
 from ch_decorators import cache_async, cache_methods
 from ch_decorators.cache_async import async_cached
 

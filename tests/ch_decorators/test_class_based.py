@@ -1,6 +1,7 @@
 """Class-based decorators: callable instances, and binding to methods."""
 
 import pytest
+
 from ch_decorators.class_based import (
     CountCalls,
     CountMethodCalls,

@@ -1,7 +1,8 @@
 """In FastAPI, a dependency or a middleware is often better than a decorator."""
 
-from ch_decorators.fastapi_alternatives import app
 from fastapi.testclient import TestClient
+
+from ch_decorators.fastapi_alternatives import app
 
 client = TestClient(app)
 KEY = {"X-API-Key": "k-test-123"}

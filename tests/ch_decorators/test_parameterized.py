@@ -1,6 +1,7 @@
 """Decorator factories, the repeat(0) trap, and stacking order."""
 
 import pytest
+
 from ch_decorators import stacking
 from ch_decorators.parameterized import repeat, repeat_naive
 

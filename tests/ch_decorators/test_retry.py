@@ -5,6 +5,7 @@ import inspect
 import logging
 
 import pytest
+
 from ch_decorators.retry import retry
 
 

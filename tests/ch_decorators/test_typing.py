@@ -4,8 +4,9 @@ import inspect
 from pathlib import Path
 
 import pytest
-from ch_decorators import typed
 from mypy import api
+
+from ch_decorators import typed
 
 ROOT = Path(__file__).resolve().parents[2]
 

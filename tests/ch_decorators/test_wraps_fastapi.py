@@ -5,10 +5,10 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from ch_decorators import wraps_fastapi
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from ch_decorators import wraps_fastapi
 from tests.support.services import UvicornServer
 
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 import pytest
+
 from ch_exceptions.boundaries import Job, run_every, run_quietly, worker_loop
 
 LOGGER = "ch_exceptions.boundaries"

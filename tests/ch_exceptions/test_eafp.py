@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+
 from ch_exceptions.eafp import (
     app,
     parse_count,
@@ -12,7 +14,6 @@ from ch_exceptions.eafp import (
     read_prompt_eafp,
     read_prompt_lbyl,
 )
-from fastapi.testclient import TestClient
 
 
 class DeletedAfterCheck(type(Path())):  # type: ignore[misc]

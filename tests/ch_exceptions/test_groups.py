@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 import pytest
+
 from ch_exceptions.groups import ask_all, ask_all_or_degrade
 from ch_exceptions.llm_errors import BadRequest, LLMError, RateLimited
 

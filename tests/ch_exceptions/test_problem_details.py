@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+
 from ch_exceptions.llm_errors import (
     BadRequest,
     LLMError,
@@ -15,7 +17,6 @@ from ch_exceptions.llm_errors import (
     VendorTimeout,
 )
 from ch_exceptions.problem_app import app, get_completer
-from fastapi.testclient import TestClient
 
 INTERNAL = "sk-live-0000 context_length_exceeded at db.internal:5432"
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}

@@ -7,6 +7,7 @@ import sys
 import warnings
 
 import pytest
+
 from ch_exceptions import finally_skipped, finally_swallow, try_flow
 
 

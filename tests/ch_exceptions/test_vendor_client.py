@@ -7,6 +7,7 @@ import json
 
 import httpx
 import pytest
+
 from ch_exceptions.llm_errors import (
     BadRequest,
     LLMError,

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from ch_logging import basicconfig, dictconfig_trap, hashandlers, lazy, payments
 
 pytestmark = pytest.mark.usefixtures("clean")

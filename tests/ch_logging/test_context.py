@@ -8,6 +8,7 @@ import json
 import logging
 
 import pytest
+
 from ch_logging import context_threads
 from ch_logging.jsonlog import JsonFormatter, RequestIdFilter, request_id
 

@@ -9,6 +9,7 @@ import logging
 import threading
 
 import pytest
+
 from ch_logging import queue_logging
 from ch_logging.jsonlog import JsonFormatter, RequestIdFilter, request_id
 

@@ -8,6 +8,7 @@ import logging
 import time
 
 import pytest
+
 from ch_logging import redaction
 from ch_logging.jsonlog import JsonFormatter
 

@@ -9,6 +9,7 @@ import json
 import httpx
 import pytest
 import structlog
+
 from ch_logging import with_structlog
 
 

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+
 from ch_logging import duplicates
 
 pytestmark = pytest.mark.usefixtures("clean")

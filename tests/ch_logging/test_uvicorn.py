@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+
 from ch_logging import dictconfig_trap
 from ch_logging.logconfig import LOGGING
-
 from tests.support.services import UvicornServer
 
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets"
