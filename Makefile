@@ -15,7 +15,7 @@ BUILD    := _build
 BASENAME := production-python-for-ai-backends
 PYTEST_WORKERS ?= auto
 
-.PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test system-check system-browser test-browser test-pythons \
+.PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test system-check system-browser test-browser test-pythons bench soak \
         lint types test-fast
 
 # -- environment --------------------------------------------------------------
@@ -84,6 +84,14 @@ test: $(STAMP) system-test
 # The snippet and behaviour tests on every CPython 3.11-3.14 on this machine.
 test-pythons: system-test
 	tools/test-pythons
+
+# Speed: medians of several runs of the builds and the tests (RUNS=3).
+bench: $(STAMP) system-book system-test
+	$(BIN)/python tools/bench.py
+
+# Flakiness: the suite 5 times in parallel and 5 times serially.
+soak: $(STAMP) system-test
+	tools/soak
 
 # The reader's view: a real Chromium over the built HTML (builds the book first
 # when it is missing).
