@@ -73,3 +73,11 @@ BEAT_SETTINGS: dict[str, Any] = {
     "timezone": "UTC",
 }
 # [end beat-schedule]
+
+
+def beat_settings(every: float | None = None) -> dict[str, Any]:
+    """The schedule above, or (for the tests) one task every ``every`` seconds."""
+    if every is None:
+        return BEAT_SETTINGS
+    tick = {"task": "probe.record", "schedule": every, "args": ("beat:ticks",)}
+    return {**BEAT_SETTINGS, "beat_schedule": {"tick": tick}}

@@ -39,7 +39,9 @@ class CeleryWorker:
         pool: str = "prefork",
         concurrency: int = 1,
         env: dict[str, str] | None = None,
+        beat: bool = False,
     ) -> None:
+        self.beat = beat  # run ``celery beat`` instead of a worker
         self.redis_url = redis_url
         self.name = name
         self.pool = pool
@@ -59,12 +61,18 @@ class CeleryWorker:
         env["BOOK_REDIS_URL"] = self.redis_url
         env.setdefault("BOOK_SOFT_SHUTDOWN", "0")
         env.update(self.env)
-        args = [
-            sys.executable, "-m", "celery", "-A", "ch_background_work.tasks",
-            "worker", "--pool", self.pool, "--concurrency", str(self.concurrency),
-            "--hostname", self.hostname, "--without-gossip", "--without-mingle",
-            "--without-heartbeat", "--loglevel", LOGLEVEL, "--logfile", str(self.log),
-        ]  # fmt: skip
+        celery = [sys.executable, "-m", "celery", "-A", "ch_background_work.tasks"]
+        common = ["--loglevel", LOGLEVEL, "--logfile", str(self.log)]
+        if self.beat:
+            args = [*celery, "beat", "--schedule", str(self.dir / "schedule"), *common]
+            ready = "beat: Starting..."
+        else:
+            args = [
+                *celery, "worker", "--pool", self.pool,
+                "--concurrency", str(self.concurrency), "--hostname", self.hostname,
+                "--without-gossip", "--without-mingle", "--without-heartbeat", *common,
+            ]  # fmt: skip
+            ready = " ready."
         self.process = subprocess.Popen(
             args,
             cwd=ROOT,
@@ -75,7 +83,7 @@ class CeleryWorker:
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if " ready." in self.output():
+            if ready in self.output():
                 return self
             if self.process.poll() is not None:
                 raise ServiceError(f"worker {self.name} exited:\n{self.output()}")

@@ -100,3 +100,14 @@ def test_gated_tasks_record_start_and_end_in_process(
     assert celery_module.report_late_no_reject.apply(args=("c",)).get() == "c"
     assert celery_module.record.apply(args=("n",)).get() == 1
     assert [r.llen(f"{k}:done") for k in "abc"] == [1, 1, 1]
+
+
+def test_a_result_that_is_gone_reads_as_pending(
+    redis_server: RedisServer, celery_module: Any, worker: None
+) -> None:
+    result = celery_module.record.delay("counter")
+    assert result.get(timeout=10) == 1
+    result.forget()  # what result_expires does after a day
+    again = celery_module.app.AsyncResult(result.id)
+    assert again.state == "PENDING"  # indistinguishable from "never ran"
+    assert celery_module.app.AsyncResult("no-such-task").state == "PENDING"

@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from ch_background_work.aps_options import catch_up, overlapping_runs
 
@@ -47,3 +48,12 @@ def test_misfire_grace_time_drops_runs_that_are_too_late(
     assert events["missed"] >= 3  # the oldest three are over 1 s late
     assert events["missed"] + events["executed"] == 6
     assert "was missed by" in caplog.text
+
+
+def test_misfire_grace_time_must_be_whole_seconds() -> None:
+    async def job() -> None:
+        pass
+
+    scheduler = AsyncIOScheduler()
+    with pytest.raises(TypeError, match="must be either None or a positive integer"):
+        scheduler.add_job(job, "interval", seconds=1, misfire_grace_time=0.3)

@@ -20,7 +20,7 @@ import time
 import redis
 from celery import Celery, Task
 
-from ch_background_work.celery_settings import celery_settings
+from ch_background_work.celery_settings import beat_settings, celery_settings
 
 REDIS_URL = os.environ.get("BOOK_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -35,6 +35,8 @@ app.config_from_object(
     )
 )
 # [end app]
+every = os.environ.get("BOOK_BEAT_EVERY")  # the tests' fast schedule
+app.conf.update(beat_settings(float(every) if every else None))
 
 _store: redis.Redis | None = None
 
