@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
+from typing import Any
+
+
+async def probe_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """A bare ASGI app: 200 and its own port for any path, nothing else."""
+    if scope["type"] != "http":  # lifespan: nothing to set up
+        return
+    body = json.dumps({"path": scope["path"], "port": scope["server"][1]}).encode()
+    headers = [(b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 # [start idle]

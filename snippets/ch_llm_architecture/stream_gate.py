@@ -20,6 +20,8 @@ released = asyncio.Event()
 # [start gate]
 @app.get("/v1/stream")
 async def stream() -> StreamingResponse:
+    released.clear()  # each stream waits for its own release
+
     async def events() -> AsyncIterator[str]:
         yield "data: first\n\n"
         async with asyncio.timeout(30):

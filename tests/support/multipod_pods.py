@@ -7,6 +7,7 @@ from a temporary prefix on a free port, as an ordinary foreground process.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -81,7 +82,7 @@ class Pods:
 def render_nginx(conf: str, listen: int, backends: Sequence[int]) -> str:
     """Point a book config at this test's ports: ``listen`` and upstream servers."""
     conf = re.sub(r"listen 127\.0\.0\.1:\d+;", f"listen 127.0.0.1:{listen};", conf)
-    ports = iter(backends)
+    ports = itertools.cycle(backends)  # fewer pods than servers: repeat them
 
     def backend(match: re.Match[str]) -> str:
         return f"server 127.0.0.1:{next(ports)}"
