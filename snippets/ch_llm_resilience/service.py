@@ -55,7 +55,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
             "breaker": CircuitBreaker(
                 min_calls=s.min_calls, window=s.window, open_for=s.open_for
             ),
-            "shedder": LoadShedder(max_in_flight=s.max_in_flight),
+            # in flight plus waiting for a slot: a bounded queue in front
+            "shedder": LoadShedder(max_in_flight=2 * s.max_in_flight),
             "slots": asyncio.Semaphore(s.max_in_flight),
         }
 

@@ -81,6 +81,13 @@ def test_consecutive_count_breaker_never_opens_at_fifty_percent() -> None:
     assert not naive.open
 
 
+def test_consecutive_count_breaker_opens_only_on_an_unbroken_run() -> None:
+    naive = ConsecutiveFailureBreaker(threshold=5)
+    for _ in range(5):
+        naive.record(failed=True)
+    assert naive.open
+
+
 def test_open_breaker_fails_fast_with_the_time_left() -> None:
     clock = FakeClock()
     breaker = make(clock)

@@ -1,6 +1,8 @@
 """At the service boundary an open breaker and shedding are fast 503s."""
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -19,6 +21,9 @@ def service_process(vendor_server: FakeVendor) -> Iterator[UvicornServer]:
         "BOOK_RES_VENDOR_URL": vendor_server.url,
         "BOOK_RES_MIN_CALLS": "5",
         "BOOK_RES_OPEN_FOR": "60",
+        "BOOK_RES_MAX_IN_FLIGHT": "1",
+        "BOOK_RES_ADMISSION_TIMEOUT": "0.2",
+        "BOOK_RES_CALL_TIMEOUT": "2.0",
         **_coverage_env(),
     }
     with UvicornServer(APP, env=env, extra_args=["--no-access-log"]) as server:
@@ -82,4 +87,54 @@ def test_an_expired_deadline_is_shed_before_the_vendor_is_called(
     assert shed.headers["retry-after"] == "1"
     assert shed.json()["detail"] == "shed: deadline already passed"
     assert ok.status_code == 200
+    assert len(fake_vendor.requests()) == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "detail"),
+    [
+        ({"fault_status": 429}, 503, "the model's capacity is exhausted"),
+        ({"fault": "hang"}, 504, "the model did not answer in time"),
+        ({"fault": "reset"}, 502, "the model could not be reached"),
+    ],
+)
+def test_vendor_outcomes_map_to_the_book_status_codes(
+    fault: dict[str, object],
+    status: int,
+    detail: str,
+    fake_vendor: FakeVendor,
+    service: UvicornServer,
+) -> None:
+    fake_vendor.configure(**{"fault": "status", "fault_probability": 1.0, **fault})
+    response = httpx.post(
+        f"{service.url}/v1/complete",
+        json=BODY,
+        headers={"x-api-key": "key-acme-prod"},
+        timeout=10.0,
+    )
+    assert response.status_code == status
+    assert response.json()["detail"] == detail
+
+
+def test_no_free_slot_within_the_admission_timeout_is_a_503(
+    fake_vendor: FakeVendor, service: UvicornServer
+) -> None:
+    fake_vendor.configure(latency=1.5)  # the one slot stays busy for 1.5 s
+    headers = {"x-api-key": "key-acme-prod"}
+
+    def post() -> httpx.Response:
+        return httpx.post(
+            f"{service.url}/v1/complete", json=BODY, headers=headers, timeout=10.0
+        )
+
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(post)
+        deadline = time.monotonic() + 10
+        while fake_vendor.stats()["in_flight"] < 1:  # bounded wait: slot taken
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        second = post()
+        assert first.result().status_code == 200
+    assert second.status_code == 503
+    assert second.json()["detail"] == "no capacity for model calls"
     assert len(fake_vendor.requests()) == 1
