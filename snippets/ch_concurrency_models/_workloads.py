@@ -53,13 +53,15 @@ async def _answer_after_delay(
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
 ) -> None:
-    if await reader.readline() == b"stop\n":
-        stop.set()
-    await asyncio.sleep(delay)  # the "slow upstream": a fixed service time
+    request = await reader.readline()
+    if request != b"stop\n":
+        await asyncio.sleep(delay)  # the "slow upstream": a fixed service time
     writer.write(b"ok\n")
     await writer.drain()
     writer.close()
     await writer.wait_closed()
+    if request == b"stop\n":
+        stop.set()
 
 
 async def _serve(delay: float, ready: Connection) -> None:

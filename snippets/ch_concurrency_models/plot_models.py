@@ -66,7 +66,7 @@ def cpu_chart(data: dict[str, Any]) -> Figure:
     axes.set_ylim(bottom=0)
     axes.set_title(f"{cpu['tasks']} pure-Python CPU tasks", fontsize=11)
     axes.legend(fontsize=8)
-    figure.text(0.01, -0.02, _machine_line(data["machine"]), fontsize=7)
+    figure.text(0.01, -0.06, _machine_line(data["machine"]), fontsize=7)
     return figure
 
 
@@ -86,13 +86,14 @@ def io_chart(data: dict[str, Any]) -> Figure:
     axes.plot(levels, ideal, linestyle=":", color="gray", label="one server delay")
     axes.set_xscale("log")
     axes.set_yscale("log")
+    axes.set_xticks(levels, [f"{c:,}" for c in levels])
     axes.set_xlabel("concurrent operations")
     axes.set_ylabel("wall time for all, seconds")
     delay_ms = io["server_delay_s"] * 1000
     axes.set_title(f"Requests to a local server answering after {delay_ms:g} ms")
     axes.title.set_fontsize(11)
     axes.legend(fontsize=8)
-    figure.text(0.01, -0.02, _machine_line(data["machine"]), fontsize=7)
+    figure.text(0.01, -0.06, _machine_line(data["machine"]), fontsize=7)
     return figure
 
 
@@ -112,7 +113,7 @@ def gil_chart(data: dict[str, Any]) -> Figure:
     axes.set_title(f"Threads: SHA-256 of {mib} MiB buffers vs pure Python")
     axes.title.set_fontsize(11)
     axes.legend(fontsize=8)
-    figure.text(0.01, -0.02, _machine_line(data["machine"]), fontsize=7)
+    figure.text(0.01, -0.06, _machine_line(data["machine"]), fontsize=7)
     return figure
 
 
