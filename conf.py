@@ -221,7 +221,12 @@ book_chapters = {
 }
 # Charts rendered at build time from committed data: the module's
 # render_charts(data, out_dir) writes PNG, SVG and PDF into book/_generated/.
-book_charts: list[dict[str, str]] = []
+book_charts: list[dict[str, str]] = [
+    {
+        "module": "ch_concurrency_models.plot_models",
+        "data": "concurrency/data/models.json",
+    },
+]
 
 # Every page's sidebar links to the PDF and EPUB of the same build (copied into
 # the HTML output's downloads/ folder by `make book`).
