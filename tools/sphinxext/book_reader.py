@@ -197,7 +197,10 @@ def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
             title = _TITLE.search(text)
             if section and title:
                 heading = plain_markdown(title.group(1).strip())
-                parts.append(f"## {heading}\n\nFrom {{ref}}`{label}`.\n\n{section}\n")
+                parts.append(
+                    f"(checklist-{label})=\n## {heading}\n\n"
+                    f"From {{ref}}`{label}`.\n\n{section}\n"
+                )
         source[0] = source[0].replace("<!-- checklists -->", "\n".join(parts))
         return
     if docname not in chapters:
