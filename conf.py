@@ -160,6 +160,8 @@ latex_elements = {
     + r"""}}
 \setcounter{tocdepth}{1}
 \emergencystretch=3em
+% tabulary may shrink a column below its widest word ("3.11"); keep a floor.
+\setlength{\tymin}{4em}
 \pdfstringdefDisableCommands{\def\({}\def\){}}
 % Two-digit chapter numbers need a wider number box in the table of contents.
 \makeatletter
