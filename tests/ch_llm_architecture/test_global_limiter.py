@@ -64,6 +64,9 @@ def test_get_then_set_over_admits_and_the_lua_bucket_never_does(
             naive_ok = await asyncio.gather(
                 *(naive.try_acquire("naive") for _ in range(50))
             )
+            # One at a time it does run dry, eventually: it is not broken, only racy.
+            later = [await naive.try_acquire("naive") for _ in range(10)]
+            assert later[-1] is False
             lua_counts = []
             for round_ in range(5):
                 limiter = GlobalLimiter(client, BUDGET, key=f"lua{round_}", now=clock)

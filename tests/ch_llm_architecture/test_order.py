@@ -100,6 +100,7 @@ def test_a_rejected_request_consumes_no_global_token(
 
     rejected, before, after = asyncio.run(scenario())
     assert (rejected.status, rejected.reason) == (status, reason)
+    assert (rejected.headers() == {}) is (status == 401)  # 429 and 503 say when
     assert before == after  # the vendor budget is exactly as it was
     assert float(after[b"req"]) == pytest.approx(4.0)  # the one admitted call
 

@@ -90,6 +90,7 @@ def test_check_then_add_over_admits_under_concurrency(
             t = iter(range(1000, 2000))  # distinct times: no member collisions
             window = CheckThenAddWindow(client, 10, 60.0, now=lambda: next(t) / 1000)
             ok = await asyncio.gather(*(window.try_acquire("w") for _ in range(50)))
+            assert await window.try_acquire("w") is False  # sequentially it refuses
             return ok.count(True)
 
     assert asyncio.run(scenario()) > 10

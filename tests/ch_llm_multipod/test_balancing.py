@@ -69,3 +69,29 @@ def test_an_l7_proxy_balances_each_request_even_on_one_connection(pods: Pods) ->
     with nginx:
         served = asyncio.run(scenario())
     assert served == Counter({port: 10 for port in pods.ports})
+
+
+def test_a_pods_503_reaches_the_client_it_is_not_retried_elsewhere(pods: Pods) -> None:
+    # A pod that answers every request with 503 (uvicorn --limit-concurrency 1
+    # counts the request's own connection), behind nginx with a healthy pod.
+    with Pods(
+        1,
+        app="ch_llm_architecture.server_limits:probe_app",
+        extra_args=["--limit-concurrency", "1"],
+    ) as full:
+        nginx = Nginx("")
+        backends = [full.ports[0], pods.ports[0], full.ports[0]]
+        conf = render_nginx(GATEWAY.read_text(), nginx.port, backends)
+        limit = "limit_req zone=per_client burst=5 nodelay;"
+        nginx.conf.write_text(conf.replace(limit, ""))
+
+        async def scenario() -> Counter[int]:
+            async with httpx.AsyncClient(base_url=nginx.url) as client:
+                answers = [
+                    await client.post("/v1/complete", json={}) for _ in range(30)
+                ]
+            return Counter(a.status_code for a in answers)
+
+        with nginx:
+            statuses = asyncio.run(scenario())
+    assert statuses == Counter({503: 20, 200: 10})  # two of three servers say 503
