@@ -26,7 +26,9 @@ def test_a_pod_without_a_free_slot_answers_503_with_retry_after(
             first = asyncio.create_task(
                 client.post("/v1/complete", json={"prompt": "a"})
             )
-            while not fake_vendor.requests():  # the first call holds the slot
+            for _ in range(500):  # bounded: until the first call holds the slot
+                if fake_vendor.requests():
+                    break
                 await asyncio.sleep(0.01)
             second = await client.post("/v1/complete", json={"prompt": "b"})
             who = await client.get("/v1/whoami")
