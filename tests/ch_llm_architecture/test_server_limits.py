@@ -99,7 +99,7 @@ def test_uvicorn_workers_replaces_a_dead_worker(uvicorn_server: Start) -> None:
     assert f"Child process [{victim}] died" in server.output()
 
 
-def test_the_gunicorn_worker_inside_uvicorn_is_deprecated() -> None:
+def test_the_gunicorn_worker_is_deprecated_and_ignores_worker_connections() -> None:
     spec = importlib.util.find_spec("uvicorn.workers")
     assert spec is not None
     assert spec.origin is not None
@@ -108,3 +108,9 @@ def test_the_gunicorn_worker_inside_uvicorn_is_deprecated() -> None:
     # after the imports is the deprecation warning pointing to uvicorn-worker.
     assert "The `uvicorn.workers` module is deprecated" in source
     assert "uvicorn-worker" in source
+    # The worker builds uvicorn's Config from gunicorn's settings: keepalive,
+    # timeout, max_requests, backlog... but neither gunicorn's
+    # worker_connections nor uvicorn's limit_concurrency is among them.
+    assert '"timeout_keep_alive": self.cfg.keepalive' in source
+    assert "limit_concurrency" not in source
+    assert "worker_connections" not in source
