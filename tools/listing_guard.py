@@ -45,7 +45,7 @@ TYPED_CODE = {
 # Directives that are neither code nor containers.
 OTHER_ALLOWED = {
     "literalinclude", "toctree", "graphviz", "math", "include", "image",
-    "index", "rubric", "contents", "csv-table", "glossary",
+    "index", "rubric", "contents", "csv-table", "glossary", "book-citations",
 }  # fmt: skip
 
 MARKER = re.compile(r"\[(start|end) ([\w.-]+)\]")
