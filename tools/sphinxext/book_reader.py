@@ -231,9 +231,10 @@ def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 def _outdated(
     app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    # The checklists page is built from the chapters: rebuild it with them.
-    touched = (added | changed | removed) & set(app.config.book_chapters)
-    return ["checklists"] if touched and "checklists" in env.found_docs else []
+    # The checklists page is assembled from the chapters and the citations
+    # page from the version and date: reread both on every build (cheap), so
+    # that no edition keeps a stale copy.
+    return [doc for doc in ("checklists", "cite") if doc in env.found_docs]
 
 
 def _builder_inited(app: Sphinx) -> None:
