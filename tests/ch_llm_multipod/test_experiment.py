@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from ch_llm_multipod.multipod_experiment import check, quantile, report
 
+from ch_llm_multipod.multipod_experiment import check, quantile, report
 from tests.support.services import ROOT
 
 DATA = ROOT / "book/fastapi/data/multipod.json"
