@@ -47,13 +47,24 @@ def wrap_from_none() -> str:
 
 
 # [start render]
-def render(func: Callable[[], object]) -> str:
+def render(func: Callable[[], object], *, keep_markers: bool = False) -> str:
     """Call func and return the traceback Python would print, as text."""
     try:
         func()
     except Exception as exc:
-        return "".join(traceback.format_exception(exc)).rstrip("\n")
+        text = "".join(traceback.format_exception(exc)).rstrip("\n")
+        return text if keep_markers else strip_markers(text)
     return "no exception"
+
+
+def strip_markers(text: str) -> str:
+    """Drop the lines of ^ and ~ under source lines: they vary by version."""
+    lines = text.split("\n")
+    return "\n".join(line for line in lines if not _is_marker(line))
+
+
+def _is_marker(line: str) -> bool:
+    return bool(line.strip()) and set(line) <= {" ", "^", "~"}
 
 
 def frame_names(func: Callable[[], object]) -> list[str]:

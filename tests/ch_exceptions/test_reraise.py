@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 
 from ch_exceptions import chaining, reraise
@@ -62,3 +63,39 @@ def test_add_note_appears_after_the_message() -> None:
         "ch_exceptions.reraise.VendorError: input must not be empty",
         "while embedding document 'doc-2' (2/2)",
     ]
+
+
+def _line_after(text: str, source: str) -> str:
+    """The line printed under the first traceback line equal to source."""
+    lines = text.split("\n")
+    return lines[lines.index(source) + 1]
+
+
+def test_position_markers_differ_between_versions() -> None:
+    raw = reraise.render(reraise.bare, keep_markers=True)
+    # A subscript is marked the same way on every version since 3.11 (PEP 657).
+    origin = (
+        '    return body["choices"]  # KeyError when the vendor sends an error body'
+    )
+    assert _line_after(raw, origin) == "           ~~~~^^^^^^^^^^^"
+    under_call = _line_after(raw, "    func()")
+    under_return = _line_after(raw, "    return parse_reply({})")
+    if sys.version_info >= (3, 13):
+        # 3.13 marks a call even when it fills the line, and drops the
+        # markers under `return f(...)` (CPython gh-99180).
+        assert under_call == "    ~~~~^^"
+        assert under_return.startswith("  File ")
+    else:
+        # 3.11 and 3.12 drop markers only when they would span the whole line.
+        assert under_call.startswith("  File ")
+        assert under_return == "           ^^^^^^^^^^^^^^^"
+
+
+def test_render_drops_only_the_marker_lines() -> None:
+    for func in (reraise.bare, reraise.reraise_e, reraise.wrap_from):
+        raw = reraise.render(func, keep_markers=True).split("\n")
+        shown = reraise.render(func).split("\n")
+        kept = [ln for ln in raw if not ln.strip() or set(ln.strip()) - {"^", "~"}]
+        assert shown == kept  # every frame, message and blank line is still there
+        assert len(shown) < len(raw)  # and there were markers to drop
+    assert reraise.strip_markers("    x = ~y\n    ^^\n\nok") == "    x = ~y\n\nok"
