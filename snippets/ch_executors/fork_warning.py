@@ -38,5 +38,5 @@ if __name__ == "__main__":
     caught = fork_with_a_thread_running()
     if sys.argv[1:] == ["--print"]:  # pragma: no cover - run by the test in 3.12+
         print("\n".join(caught))
-    elif sys.version_info < (3, 12):
-        assert caught == []
+    else:  # silent on 3.11, one DeprecationWarning from 3.12
+        assert len(caught) == (0 if sys.version_info < (3, 12) else 1), caught

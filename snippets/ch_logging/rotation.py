@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import sys
 from logging.handlers import RotatingFileHandler
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-MAX_BYTES = 100  # tiny on purpose: a rollover every ten lines
+MAX_BYTES = 100  # tiny on purpose: nine 10-byte lines per file
 BACKUPS = 3  # keep app.log plus app.log.1 .. app.log.3
 
 
@@ -57,12 +58,34 @@ def kept(path: Path) -> set[str]:
 
 
 # [start compare]
-def lost_lines(directory: Path, total: int = 60) -> list[str]:
+def lost_lines(directory: Path, total: int = 72) -> list[str]:
     """Lines that one process keeps after rotation but two processes lose."""
     write_lines(directory / "one.log", total, processes=1)
     write_lines(directory / "two.log", total, processes=2)
     return sorted(kept(directory / "one.log") - kept(directory / "two.log"))
     # [end compare]
+
+
+# [start size-check]
+def size_check_sees_other_writers(directory: Path) -> bool:
+    """Does a handler's size check count the bytes another handle appended?
+
+    `mine` writes one line, then `other` (another worker, in production) writes
+    eight more: 90 bytes on disk. Is a tenth line due to roll the file over?
+    """
+    path = directory / "shared.log"
+    mine = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS)
+    other = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS)
+    line = logging.makeLogRecord({"msg": "line-0000"})  # 10 bytes with "\n"
+    mine.emit(line)
+    for _ in range(8):
+        other.emit(line)
+    assert path.stat().st_size == 90  # 90 + 10 >= MAX_BYTES: the file is full
+    answer = bool(mine.shouldRollover(line))
+    mine.close()
+    other.close()
+    return answer
+    # [end size-check]
 
 
 if __name__ == "__main__":
@@ -73,5 +96,8 @@ if __name__ == "__main__":
 
     with tempfile.TemporaryDirectory() as tmp:
         lost = rotation.lost_lines(Path(tmp))
-    quiet_lines_kept_by_one = ["line-0028", "line-0035", "line-0042", "line-0049"]
-    assert lost == [*quiet_lines_kept_by_one, "line-0056"], lost
+        seek_to_end = rotation.size_check_sees_other_writers(Path(tmp))
+    quiet_lines_kept_by_one = ["line-0042", "line-0049", "line-0056", "line-0063"]
+    assert lost == [*quiet_lines_kept_by_one, "line-0070"], lost
+    # gh-116263 (3.12.6, 3.13.0) dropped the seek to the end of the file
+    assert seek_to_end == (sys.version_info < (3, 12, 6))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -62,6 +63,11 @@ def test_lambdas_and_local_functions_do_not_pickle() -> None:
     assert ok == "ok: 49"
     assert lambda_error.startswith("PicklingError: Can't pickle <function <lambda>")
     assert lambda_error.endswith("failed")
-    assert local_error == (
-        "AttributeError: Can't pickle local object 'make_scaler.<locals>.scale'"
-    )
+    if sys.version_info >= (3, 13):
+        assert local_error == (
+            "AttributeError: Can't get local object 'make_scaler.<locals>.scale'"
+        )
+    else:  # 3.11 and 3.12
+        assert local_error == (
+            "AttributeError: Can't pickle local object 'make_scaler.<locals>.scale'"
+        )
