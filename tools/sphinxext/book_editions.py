@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 import re
 from pathlib import Path
@@ -162,23 +163,67 @@ def _render_charts(app: Sphinx) -> None:
 _VOID_INPUT = re.compile(r"<input([^>]*?)\s*/?>")
 
 
-def _xhtml_raw(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """EPUB pages are XHTML: raw HTML void elements must be self-closed.
+def _raw_inputs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Fix MyST's raw task-list checkboxes for every HTML-based edition.
 
-    MyST renders task-list checkboxes as raw ``<input ...>``, which is valid
-    HTML but not XML, and epubcheck rejects it.
+    They are rendered as raw ``<input ...>``: valid HTML, but not XML (the
+    EPUB is XHTML, and epubcheck rejects it), and without an accessible name
+    (axe: "label", critical). Self-close them and give them a label.
     """
-    if app.builder.name != "epub":
+    if app.builder.format != "html":
         return
     for raw in list(doctree.findall(nodes.raw)):
         if "html" in raw.get("format", "").split() and "<input" in raw.astext():
-            text = _VOID_INPUT.sub(r"<input\1 />", raw.astext())
+            text = _VOID_INPUT.sub(_labelled_input, raw.astext())
             raw.replace_self(nodes.raw("", text, format=raw["format"]))
+
+
+def _labelled_input(match: re.Match[str]) -> str:
+    attributes = match.group(1)
+    if "aria-label" not in attributes and "task-list-item-checkbox" in attributes:
+        attributes += ' aria-label="Checklist item"'
+    return f"<input{attributes} />"
+
+
+def _graphviz_alt(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give every diagram a text alternative: its alt option, else its caption."""
+    from sphinx.ext.graphviz import graphviz
+
+    for node in doctree.findall(graphviz):
+        if node.get("alt"):
+            continue
+        parent = node.parent
+        captions = [c for c in parent.children if isinstance(c, nodes.caption)]
+        if isinstance(parent, nodes.figure) and captions:
+            node["alt"] = captions[0].astext()
+        else:
+            node["alt"] = "Diagram"
+
+
+def _html_visit_graphviz(self: Any, node: Any) -> None:
+    """Sphinx's SVG <object> gets role="img" and the alt text as its name."""
+    from docutils.nodes import SkipNode
+    from sphinx.ext.graphviz import html_visit_graphviz
+
+    start = len(self.body)
+    try:
+        html_visit_graphviz(self, node)
+    except SkipNode:
+        label = html.escape(node.get("alt", "Diagram"), quote=True)
+        for index in range(start, len(self.body)):
+            self.body[index] = self.body[index].replace(
+                "<object ", f'<object role="img" aria-label="{label}" ', 1
+            )
+        raise
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_charts", [], "env")
     app.connect("builder-inited", _builder_inited)
     app.connect("doctree-read", _latex_parts)
-    app.connect("doctree-resolved", _xhtml_raw)
+    app.connect("doctree-resolved", _raw_inputs)
+    app.connect("doctree-resolved", _graphviz_alt)
+    from sphinx.ext.graphviz import graphviz
+
+    app.add_node(graphviz, override=True, html=(_html_visit_graphviz, None))
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
