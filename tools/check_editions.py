@@ -237,12 +237,54 @@ def report_page_weight(html: Path) -> None:
             print(f"  {total / 1024:8.1f} KiB  {page}")
 
 
+def check_numbering(build: Path, failures: Failures) -> None:
+    """Listing and section numbers are the same in the HTML and the PDF."""
+    pdf = build / "latex" / f"{BASENAME}.pdf"
+    html = build / "html"
+    if not pdf.exists() or not (html / "index.html").exists():
+        return
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+        check=True,
+    ).stdout  # fmt: skip
+    pdf_listings = set(re.findall(r"Listing\s+(\d+\.\d+):", text))
+    html_listings: set[str] = set()
+    html_sections: set[str] = set()
+    for page in html.glob("*/*.html"):
+        if page.parent.name.startswith("_"):
+            continue
+        body = page.read_text(errors="replace")
+        html_listings |= set(
+            re.findall(r'<span class="caption-number">Listing (\d+\.\d+) </span>', body)
+        )
+        html_sections |= set(
+            re.findall(r'<h2><span class="section-number">(\d+\.\d+)\. </span>', body)
+        )
+    if html_listings != pdf_listings:
+        only_html = sorted(html_listings - pdf_listings)[:10]
+        only_pdf = sorted(pdf_listings - html_listings)[:10]
+        failures.fail(
+            f"numbering: listing numbers differ between HTML and PDF "
+            f"(only in HTML: {only_html}; only in PDF: {only_pdf})"
+        )
+    missing = sorted(
+        n for n in html_sections if not re.search(rf"(?m)^\s*{re.escape(n)}\s+\S", text)
+    )
+    if missing:
+        failures.fail(f"numbering: HTML sections missing from the PDF: {missing[:10]}")
+    print(
+        f"NUMBERS {len(html_listings)} listings and {len(html_sections)} sections "
+        "numbered alike in HTML and PDF"
+    )
+
+
 def main(argv: list[str]) -> int:
     build = Path(argv[1] if len(argv) > 1 else "_build")
     failures = Failures()
     check_pdf(build, failures)
     check_epub(build, failures)
     check_html(build, failures)
+    check_numbering(build, failures)
     if failures:
         print(f"\nmake check: {len(failures)} problems", file=sys.stderr)
         for failure in failures:
