@@ -188,6 +188,11 @@ def plain_markdown(section: str) -> str:
 
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     chapters: dict[str, str] = app.config.book_chapters
+    if docname == "cite":
+        # The references are generated nodes (see BookCitations).
+        directive = "```{book-citations}\n```\n"
+        source[0] = source[0].replace("<!-- citations -->", directive)
+        return
     if docname == "checklists":
         parts = []
         for chapter, label in chapters.items():
