@@ -20,6 +20,8 @@ from ch_llm_fastapi.problems import (
     UpstreamTimeout,
 )
 from ch_llm_fastapi.settings import Settings
+from ch_llm_fundamentals.errors import AdmissionRejected
+from ch_llm_fundamentals.rate_limiter import TokenBucket
 
 RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
@@ -55,17 +57,31 @@ class VendorGateway:
         self.settings = settings
         self.metrics = metrics
         self.slots = asyncio.Semaphore(settings.max_in_flight)
+        self.rate = TokenBucket(
+            settings.vendor_rate, settings.vendor_burst, sleep=sleep
+        )
         self.sleep = sleep
         self.rng = rng
 
     # [start slot]
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        admit_by = loop.time() + self.settings.admission_timeout  # bounds waits only
         try:
-            async with asyncio.timeout(self.settings.admission_timeout):
-                await self.slots.acquire()  # the admission timeout bounds this only
+            async with asyncio.timeout_at(admit_by):
+                await self.slots.acquire()  # first a slot among the in-flight calls
         except TimeoutError:
             raise Overloaded("no capacity for vendor calls", retry_after=1) from None
+        admitted = False
+        try:  # then a start within the vendor's rate, in what is left of the wait
+            await self.rate.acquire(max_wait=max(0.0, admit_by - loop.time()))
+            admitted = True
+        except AdmissionRejected:
+            raise Overloaded("vendor rate budget spent", retry_after=1) from None
+        finally:
+            if not admitted:  # refused or cancelled: the slot goes back
+                self.slots.release()
         self.metrics.in_flight.inc()
         try:
             yield

@@ -17,6 +17,11 @@ class Settings(BaseModel):
     deadline: float = Field(default=25.0, gt=0)  # the whole request, retries included
     admission_timeout: float = Field(default=0.5, gt=0)  # the wait for a slot only
     max_in_flight: int = Field(default=8, ge=1)  # vendor calls at once, per process
+    # This process's share of the vendor's request rate, and the burst the
+    # limiter lets start at once. Little's law sizes the slots from them:
+    # 10/s x 0.4 s typical latency + a burst of 4 = max_in_flight of 8.
+    vendor_rate: float = Field(default=10.0, gt=0)  # calls started per second
+    vendor_burst: int = Field(default=4, ge=1)
     max_attempts: int = Field(default=3, ge=1)
     backoff_base: float = Field(default=0.2, gt=0)
     backoff_cap: float = Field(default=4.0, gt=0)

@@ -103,3 +103,31 @@ def test_no_slot_within_admission_timeout_is_overloaded() -> None:
                         pass  # pragma: no cover - never admitted
 
     asyncio.run(scenario())
+
+
+def test_starts_beyond_the_vendor_rate_are_overloaded() -> None:
+    # A burst of 2, then 1 start per second: within an admission timeout of
+    # 0.1 s the third start cannot get a token, and is refused at once.
+    async def scenario() -> None:
+        settings = Settings(
+            vendor_url="http://v", vendor_rate=1.0, vendor_burst=2,
+            admission_timeout=0.1,
+        )  # fmt: skip
+        async with httpx.AsyncClient(base_url="http://v") as client:
+            gw = VendorGateway(client, settings, Metrics())
+            for _ in range(2):
+                async with gw.slot():
+                    pass
+            with pytest.raises(Overloaded, match="vendor rate budget spent"):
+                async with gw.slot():
+                    pass  # pragma: no cover - never admitted
+            assert gw.slots._value == settings.max_in_flight  # the slot went back
+
+    asyncio.run(scenario())
+
+
+def test_default_slots_follow_littles_law_plus_the_burst() -> None:
+    settings = Settings()
+    typical_latency = 0.4  # seconds, the figure the chapter sizes with
+    in_flight = settings.vendor_rate * typical_latency + settings.vendor_burst
+    assert settings.max_in_flight == in_flight == 8
