@@ -106,6 +106,7 @@ figures: $(STAMP) system-test
 	$(BIN)/python snippets/ch_concurrency_models/bench_models.py --out book/concurrency/data/models.json
 	$(BIN)/python snippets/ch_llm_fundamentals/overload_experiment.py --out book/fastapi/data/overload.json
 	$(BIN)/python snippets/ch_llm_multipod/multipod_experiment.py --out book/fastapi/data/multipod.json
+	$(BIN)/python snippets/ch_llm_resilience/outage_experiment.py --out book/fastapi/data/outage.json
 	@echo "The try/raise cost benchmark is printed, not committed:"
 	$(BIN)/python snippets/ch_exceptions/bench_try_cost.py
 
