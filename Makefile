@@ -61,7 +61,8 @@ epub: $(STAMP) system-book
 
 pdf: $(STAMP) system-book
 	$(SPHINX) -M latex book $(BUILD) -c . $(SPHINXOPTS)
-	$(MAKE) -C $(BUILD)/latex all-pdf LATEXMKOPTS="-quiet -interaction=nonstopmode -halt-on-error" > $(BUILD)/latex/make.log 2>&1 \
+	@echo "xelatex: $(BUILD)/latex/$(BASENAME).pdf"
+	@$(MAKE) -C $(BUILD)/latex all-pdf LATEXMKOPTS="-quiet -interaction=nonstopmode -halt-on-error" > $(BUILD)/latex/make.log 2>&1 \
 	  || { tail -40 $(BUILD)/latex/make.log; echo "PDF build failed: see $(BUILD)/latex/$(BASENAME).log"; exit 1; }
 
 check: $(STAMP) system-check
