@@ -131,3 +131,35 @@ def test_default_slots_follow_littles_law_plus_the_burst() -> None:
     typical_latency = 0.4  # seconds, the figure the chapter sizes with
     in_flight = settings.vendor_rate * typical_latency + settings.vendor_burst
     assert settings.max_in_flight == in_flight == 8
+
+
+def test_cancelled_while_waiting_for_a_token_gives_the_slot_back() -> None:
+    async def scenario() -> None:
+        waiting = asyncio.Event()
+
+        async def parked_sleep(_: float) -> None:
+            waiting.set()  # the token wait has begun
+            await asyncio.Event().wait()  # and never ends by itself
+
+        settings = Settings(
+            vendor_url="http://v", vendor_rate=1.0, vendor_burst=1,
+            admission_timeout=5.0,
+        )  # fmt: skip
+        async with httpx.AsyncClient(base_url="http://v") as client:
+            gw = VendorGateway(client, settings, Metrics(), sleep=parked_sleep)
+            async with gw.slot():  # takes the only token
+                pass
+
+            async def second_call() -> None:
+                async with gw.slot():
+                    pass  # pragma: no cover - cancelled before admission
+
+            task = asyncio.create_task(second_call())
+            await waiting.wait()
+            assert gw.slots._value == settings.max_in_flight - 1  # slot held
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert gw.slots._value == settings.max_in_flight  # given back
+
+    asyncio.run(scenario())
