@@ -13,7 +13,17 @@ SPHINX   := $(BIN)/sphinx-build
 SPHINXOPTS ?= -W --keep-going -n -q -j auto
 BUILD    := _build
 BASENAME := production-python-for-ai-backends
-PYTEST_WORKERS ?= auto
+# Most tests wait on real servers rather than compute, so twice as many
+# workers as cores keeps both busy; more only repeats the collection.
+ifndef PYTEST_WORKERS
+PYTEST_WORKERS := $(shell n=$$(( 2 * $$(nproc) )); [ $$n -gt 8 ] && n=8; echo $$n)
+endif
+export PYTEST_WORKERS
+
+# Every test starts real interpreters (uvicorn, Celery, the listings). Some
+# environments set PYTHONDONTWRITEBYTECODE, which makes each of them compile
+# its imports from source again; the bytecode caches are gitignored.
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test system-check system-browser test-browser test-pythons bench soak \
         lint types test-fast
@@ -27,6 +37,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
 	$(BIN)/python -m pip check
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null
 	@touch $(STAMP)
 
 system-book:
