@@ -89,7 +89,7 @@ test: $(STAMP) system-test
 	$(BIN)/ruff format --check snippets tests tools conftest.py conf.py
 	$(BIN)/mypy
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider -m "not browser"
+	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider -m "not browser" --ignore=tests/browser
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report
 

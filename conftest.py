@@ -2,7 +2,11 @@
 
 - ``*.py``: the whole file runs once as ``__main__`` (hidden checks live under
   ``if __name__ == "__main__":``). A ``# book: requires redis`` line makes the
-  run start a real service first and export its address.
+  run start a real service first and export its address. A
+  ``# book: run by tests/...py`` line hands the run to that test file instead
+  (an experiment whose small version a behaviour test already runs): the
+  listing then only has to compile, and the named test has to call its
+  ``main()`` in the small version.
 - ``*.pycon``: a doctest session; the output shown in the book must match.
 - ``*.console``: ``$ command`` lines run in bash from the repository root; the
   lines that follow are the expected output.
@@ -29,6 +33,7 @@ from tests.support import services
 
 ROOT = Path(__file__).resolve().parent
 REQUIRES = re.compile(r"^#\s*book:\s*requires\s+(?P<names>[\w ,-]+)$", re.MULTILINE)
+RUN_BY = re.compile(r"^#\s*book:\s*run by\s+(?P<path>\S+)$", re.MULTILINE)
 
 
 class SnippetFailed(AssertionError):
@@ -42,8 +47,41 @@ def _requirements(text: str) -> list[str]:
     return names
 
 
+def _check_run_by(path: Path, test_path: str) -> None:
+    """The named test must exist and run this listing's ``main()`` small."""
+    __tracebackhide__ = True
+    try:
+        module = ".".join(path.relative_to(ROOT / "snippets").with_suffix("").parts)
+    except ValueError:  # a listing outside snippets/ (the runner's own tests)
+        module = path.stem
+    test_file = ROOT / test_path
+    if not test_file.is_file():
+        problem = "that file does not exist"
+    else:
+        text = test_file.read_text()
+        imports = re.search(
+            rf"^from {re.escape(module)} import \(?[^)]*?\bmain\b", text, re.M | re.S
+        )
+        if imports and "main(" in text and "BOOK_SNIPPET_TEST" in text:
+            return
+        problem = (
+            f"that file does not import main from {module}, call it and set "
+            "BOOK_SNIPPET_TEST=1"
+        )
+    raise SnippetFailed(
+        f"{path}: `# book: run by {test_path}`, but {problem}.\n"
+        "Fix: name the test that runs this listing's small version, or remove "
+        "the line so that the listing runs on its own."
+    )
+
+
 def _run_python_file(example: Example) -> None:
     __tracebackhide__ = True
+    run_by = RUN_BY.search(example.document.text)
+    if run_by:
+        compile(example.parsed, example.path, "exec", dont_inherit=True)
+        _check_run_by(Path(example.path), run_by["path"])
+        return
     for name in _requirements(example.document.text):
         services.ensure(name)
     source = example.parsed
@@ -140,6 +178,17 @@ def pytest_collect_file(file_path: Path, parent):  # type: ignore[no-untyped-def
     except ValueError:
         return None
     return _collect(file_path, parent)
+
+
+def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
+    """Files with a ``slow`` test first, otherwise in collection order.
+
+    pytest-xdist (``--dist loadfile``) hands out whole files in this order as
+    workers free up; a long file handed out last runs alone at the end while
+    the other workers idle. The sort is stable, so every worker agrees on it.
+    """
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
 
 
 def pytest_sessionfinish(session, exitstatus):  # type: ignore[no-untyped-def]

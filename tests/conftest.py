@@ -31,6 +31,7 @@ def redis_server(redis_session: RedisServer) -> Iterator[RedisServer]:
     """The session's redis-server, flushed before and after each test."""
     redis_session.flush()
     yield redis_session
+    redis_session.close_clients()
     if redis_session.process is not None:  # a test may stop Redis on purpose
         redis_session.flush()
 

@@ -139,5 +139,10 @@ if __name__ == "__main__":
     )
     with tempfile.TemporaryDirectory() as tmp:
         written = render_charts(committed, Path(tmp))
-        assert len(written) == 9
+        # Each chart in the three formats the editions need: HTML, EPUB, PDF.
+        stems = {"models_cpu_bound", "models_io_bound", "models_gil_release"}
+        assert {p.name for p in written} == {
+            f"{stem}{suffix}" for stem in stems for suffix in (".png", ".svg", ".pdf")
+        }
         assert all(p.stat().st_size > 1000 for p in written)
+        assert (Path(tmp) / "models_io_bound.png").read_bytes()[:4] == b"\x89PNG"

@@ -6,6 +6,8 @@ Real run (about a minute):
 Under the tests (BOOK_SNIPPET_TEST=1) it runs a small, fast version.
 """
 
+# book: run by tests/ch_llm_fundamentals/test_overload.py
+
 import argparse
 import asyncio
 import json
@@ -238,4 +240,4 @@ def report(data: dict[str, object], out: Path | None) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(sys.argv[1:])  # pragma: no cover - the test calls main() instead

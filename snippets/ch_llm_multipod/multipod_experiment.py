@@ -9,6 +9,8 @@ Redis bucket for all pods ("global"); and the global bucket with Redis stopped
 halfway through ("global, Redis stops"), when pods fall back to limit / 3 each.
 """
 
+# book: run by tests/ch_llm_multipod/test_vendor_rate.py
+
 from __future__ import annotations
 
 import argparse

@@ -10,6 +10,8 @@ steady open-loop traffic. After a healthy phase the vendor answers 503 to
 every request (the outage), then recovers.
 """
 
+# book: run by tests/ch_llm_resilience/test_outage_experiment.py
+
 from __future__ import annotations
 
 import argparse

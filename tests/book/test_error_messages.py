@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 
 import pytest
-from sybil import Document
+from sybil import Document, Example
 from sybil.parsers.rest import DocTestParser
 
 from conftest import SnippetFailed, console_session, whole_python_file
@@ -31,6 +31,55 @@ def test_failing_snippet_points_at_its_own_file_and_line(tmp_path: Path) -> None
         example.evaluate()
     frame = traceback.extract_tb(info.value.__traceback__)[-1]
     assert (frame.filename, frame.lineno) == (str(snippet), 3)
+
+
+def _run_by(tmp_path: Path, test_text: str | None) -> Example:
+    snippet = tmp_path / "experiment.py"
+    test_file = tmp_path / "test_experiment.py"
+    snippet.write_text(
+        f"# book: run by {test_file}\n"
+        "def main(argv):\n    raise SystemExit('the experiment ran')\n"
+        "main([])\n"
+    )
+    if test_text is not None:
+        test_file.write_text(test_text)
+    (example,) = Document.parse(str(snippet), whole_python_file).examples()
+    return example
+
+
+def test_run_by_hands_the_run_to_the_named_test(tmp_path: Path) -> None:
+    example = _run_by(
+        tmp_path,
+        "from experiment import main\n"
+        "def test_small(monkeypatch):\n"
+        "    monkeypatch.setenv('BOOK_SNIPPET_TEST', '1')\n    main([])\n",
+    )
+    example.evaluate()  # compiled and checked, not run: no SystemExit
+
+
+def test_run_by_a_missing_test_says_so(tmp_path: Path) -> None:
+    example = _run_by(tmp_path, None)
+    with pytest.raises(SnippetFailed) as info:
+        example.evaluate()
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'experiment.py'}: `# book: run by ")
+    assert "that file does not exist" in message
+    assert "Fix: name the test that runs this listing's small version" in message
+
+
+def test_run_by_a_test_that_does_not_run_main_says_so(tmp_path: Path) -> None:
+    example = _run_by(tmp_path, "def test_nothing():\n    assert True\n")
+    with pytest.raises(SnippetFailed, match="does not import main from experiment"):
+        example.evaluate()
+
+
+def test_run_by_still_compiles_the_listing(tmp_path: Path) -> None:
+    example = _run_by(tmp_path, None)
+    Path(example.path).write_text("# book: run by x\ndef broken(:\n")
+    (example,) = Document.parse(example.path, whole_python_file).examples()
+    with pytest.raises(SyntaxError) as info:
+        example.evaluate()
+    assert (info.value.filename, info.value.lineno) == (example.path, 2)
 
 
 def test_console_session_whose_output_drifted_says_what_changed(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-import redis
 from anyio.to_thread import current_default_thread_limiter
 
 from ch_background_work import bg_app
@@ -21,10 +20,6 @@ from tests.support.services import RedisServer, UvicornServer
 pytestmark = pytest.mark.slow
 
 APP = "ch_background_work.bg_app:app"
-
-
-def _client(server: RedisServer) -> redis.Redis:
-    return redis.Redis.from_url(server.url, decode_responses=True)
 
 
 async def _in_process(*requests: tuple[str, str]) -> list[httpx.Response]:
@@ -49,7 +44,7 @@ def _server(
 def test_task_runs_after_the_response_in_the_same_process(
     redis_server: RedisServer, uvicorn_server: Callable[..., UvicornServer]
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     server = _server(uvicorn_server, redis_server)
     response = httpx.post(f"{server.url}/reports/r1", timeout=10)
     # The client holds the whole response while the task is still blocked.
@@ -69,7 +64,7 @@ def test_tasks_run_in_order_and_a_failure_stops_the_rest(
 ) -> None:
     (response,) = asyncio.run(_in_process(("POST", "/chain")))
     assert response.status_code == 200  # the client never hears of the failure
-    assert _client(redis_server).lrange("steps", 0, -1) == ["first", "fail"]
+    assert redis_server.client().lrange("steps", 0, -1) == ["first", "fail"]
 
 
 def test_sync_tasks_use_the_shared_anyio_thread_pool(
@@ -78,7 +73,7 @@ def test_sync_tasks_use_the_shared_anyio_thread_pool(
     audit, endpoint = asyncio.run(
         _in_process(("POST", "/audit"), ("GET", "/sync-endpoint"))
     )
-    (task_thread,) = _client(redis_server).lrange("threads", 0, -1)
+    (task_thread,) = redis_server.client().lrange("threads", 0, -1)
     assert task_thread.startswith("AnyIO worker thread")
     assert endpoint.json()["handler_thread"].startswith("AnyIO worker thread")
     assert audit.json()["handler_thread"] == "MainThread"  # async: on the loop
@@ -92,7 +87,7 @@ def test_sync_tasks_use_the_shared_anyio_thread_pool(
 def test_in_process_report_task_completes(
     redis_server: RedisServer, local_env: None
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     r.rpush("r2:gate", "open")
     asyncio.run(_in_process(("POST", "/reports/r2")))
     assert r.llen("r2:done") == 1
@@ -101,7 +96,7 @@ def test_in_process_report_task_completes(
 def test_sigkill_loses_a_running_background_task(
     redis_server: RedisServer, uvicorn_server: Callable[..., UvicornServer]
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     server = _server(uvicorn_server, redis_server)
     assert httpx.post(f"{server.url}/reports/r3", timeout=10).status_code == 200
     wait_until(lambda: r.llen("r3:started") == 1, what="the task to start")
@@ -114,7 +109,7 @@ def test_sigkill_loses_a_running_background_task(
 def test_sigterm_waits_for_running_background_tasks(
     redis_server: RedisServer, uvicorn_server: Callable[..., UvicornServer]
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     server = _server(uvicorn_server, redis_server)
     assert httpx.post(f"{server.url}/reports/r4", timeout=10).status_code == 200
     wait_until(lambda: r.llen("r4:started") == 1, what="the task to start")

@@ -8,7 +8,6 @@ import signal
 from collections.abc import Callable
 
 import pytest
-import redis
 
 from tests.ch_background_work.conftest import CeleryWorker, wait_until
 from tests.support.services import RedisServer
@@ -19,14 +18,10 @@ pytestmark = pytest.mark.slow
 FAST_REDELIVERY = {"BOOK_VISIBILITY_TIMEOUT": "2"}
 
 
-def _client(server: RedisServer) -> redis.Redis:
-    return redis.Redis.from_url(server.url, decode_responses=True)
-
-
 def test_early_ack_task_is_lost_when_the_worker_is_killed(
     redis_server: RedisServer, celery_worker: Callable[..., CeleryWorker], celery_module
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     first = celery_worker("first", env=FAST_REDELIVERY)
     celery_module.report_early.delay("job")
     wait_until(lambda: r.llen("job:started") == 1, what="the task to start")
@@ -48,7 +43,7 @@ def test_early_ack_task_is_lost_when_the_worker_is_killed(
 def test_solo_pool_sends_the_early_ack_only_after_the_task(
     redis_server: RedisServer, celery_worker: Callable[..., CeleryWorker], celery_module
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     celery_worker("solo", pool="solo")
     celery_module.report_early.delay("job")
     wait_until(lambda: r.llen("job:started") == 1, what="the task to start")
@@ -61,7 +56,7 @@ def test_solo_pool_sends_the_early_ack_only_after_the_task(
 def test_late_ack_task_is_redelivered_after_the_visibility_timeout(
     redis_server: RedisServer, celery_worker: Callable[..., CeleryWorker], celery_module
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     first = celery_worker("first", env=FAST_REDELIVERY)
     celery_module.report_late.delay("job")
     wait_until(lambda: r.llen("job:started") == 1, what="the task to start")
@@ -78,7 +73,7 @@ def test_late_ack_task_is_redelivered_after_the_visibility_timeout(
 def test_killed_child_is_acked_without_reject_on_worker_lost(
     redis_server: RedisServer, celery_worker: Callable[..., CeleryWorker], celery_module
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     celery_worker("prefork")
     result = celery_module.report_late_no_reject.delay("job")
     wait_until(lambda: r.llen("job:started") == 1, what="the task to start")
@@ -96,7 +91,7 @@ def test_killed_child_is_acked_without_reject_on_worker_lost(
 def test_killed_child_is_requeued_with_reject_on_worker_lost(
     redis_server: RedisServer, celery_worker: Callable[..., CeleryWorker], celery_module
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     celery_worker("prefork")
     result = celery_module.report_late.delay("job")
     wait_until(lambda: r.llen("job:started") == 1, what="the task to start")

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 import pytest
-import redis
 
 from ch_background_work.celery_settings import BEAT_SETTINGS, beat_settings
 from tests.ch_background_work.conftest import CeleryWorker, wait_until
@@ -26,7 +25,7 @@ def test_beat_settings_default_to_the_production_schedule() -> None:
 def test_two_beats_publish_each_periodic_task_twice(
     redis_server: RedisServer, celery_worker: Callable[..., CeleryWorker]
 ) -> None:
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
     env = {"BOOK_BEAT_EVERY": "1"}
     beats = [celery_worker(name, beat=True, env=env) for name in ("beat-a", "beat-b")]
     wait_until(

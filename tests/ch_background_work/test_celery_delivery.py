@@ -21,16 +21,12 @@ from tests.support.services import RedisServer
 pytestmark = pytest.mark.slow
 
 
-def _client(server: RedisServer) -> redis.Redis:
-    return redis.Redis.from_url(server.url, decode_responses=True)
-
-
 def test_countdown_longer_than_visibility_timeout_runs_more_than_once(
     redis_server: RedisServer,
     celery_worker: Callable[..., CeleryWorker],
     celery_module: Any,
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     celery_worker("eta", env={"BOOK_VISIBILITY_TIMEOUT": "1"})
     celery_module.record.apply_async(args=("eta:runs",), countdown=4)
     # One publish, one countdown: Redis hands the waiting message out again
@@ -67,7 +63,7 @@ def test_prefetch_multiplier_4_parks_a_short_task_behind_a_long_one(
     celery_worker: Callable[..., CeleryWorker],
     celery_module: Any,
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     busy, idle = _prefetch_scenario(r, celery_module, celery_worker, "4")
     wait_until(lambda: r.llen("celery") == 0, what="the busy worker to reserve it")
     assert r.llen("short:started") == 0  # reserved by the busy worker, not run
@@ -85,7 +81,7 @@ def test_prefetch_multiplier_1_with_acks_late_leaves_it_for_an_idle_worker(
     celery_worker: Callable[..., CeleryWorker],
     celery_module: Any,
 ) -> None:
-    r = _client(redis_server)
+    r = redis_server.client()
     busy, idle = _prefetch_scenario(r, celery_module, celery_worker, "1")
     wait_until(lambda: r.llen("short:done") == 1, what="the short task")
     short = json.loads(r.lindex("short:started", 0))

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 from celery.exceptions import Retry
 from celery.signals import setup_logging
@@ -43,7 +42,7 @@ def worker(celery_module: Any) -> Iterator[None]:
 def test_same_idempotency_key_charges_once(
     redis_server: RedisServer, celery_module: Any, worker: None
 ) -> None:
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
     first = celery_module.charge.delay("order-42", "acme", 1500)
     again = celery_module.charge.delay("order-42", "acme", 1500)  # a duplicate
     other = celery_module.charge.delay("order-43", "acme", 200)
@@ -55,7 +54,7 @@ def test_same_idempotency_key_charges_once(
 def test_autoretry_retries_until_success(
     redis_server: RedisServer, celery_module: Any, worker: None
 ) -> None:
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
     result = celery_module.summarise.delay("doc-1", 2)  # two 503s, then success
     assert result.get(timeout=20) == "summary of doc-1 after 3 attempts"
     assert r.get("attempts:doc-1") == "3"
@@ -64,7 +63,7 @@ def test_autoretry_retries_until_success(
 def test_without_autoretry_an_exception_fails_the_task_once(
     redis_server: RedisServer, celery_module: Any, worker: None
 ) -> None:
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
     result = celery_module.summarise_once.delay("doc-2")
     with pytest.raises(celery_module.VendorUnavailable):
         result.get(timeout=10)
@@ -80,7 +79,7 @@ def test_max_retries_bounds_the_attempts(
 ) -> None:
     # apply() runs the task eagerly in this process: retries happen at once,
     # without the countdown, so the bound is checked quickly.
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
     result = celery_module.summarise.apply(args=("doc-3", 100))
     assert result.state == "FAILURE"
     assert isinstance(result.result, celery_module.VendorUnavailable)
@@ -93,7 +92,7 @@ def test_gated_tasks_record_start_and_end_in_process(
 ) -> None:
     # The kill tests run these tasks in worker processes; here they run in
     # this process, so the listing's lines are measured too.
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
     r.rpush("a:gate", "open", "b:gate")
     r.rpush("b:gate", "open")
     r.rpush("c:gate", "open")

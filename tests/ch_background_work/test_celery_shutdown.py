@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import redis
 from celery.worker.worker import WorkController
 
 from tests.ch_background_work.conftest import CeleryWorker, wait_until
@@ -29,7 +28,7 @@ def test_soft_shutdown_finishes_short_tasks_and_requeues_late_acked_long_ones(
     celery_worker: Callable[..., CeleryWorker],
     celery_module: Any,
 ) -> None:
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
     worker = celery_worker("soft", concurrency=2, env={"BOOK_SOFT_SHUTDOWN": "3"})
     celery_module.report_late.delay("long")
     celery_module.report_late.delay("short")

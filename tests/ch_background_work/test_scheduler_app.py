@@ -22,7 +22,7 @@ def test_coroutine_jobs_run_on_the_loop_and_functions_in_threads(
 ) -> None:
     monkeypatch.setenv("BOOK_REDIS_URL", redis_server.url)
     monkeypatch.setenv("BOOK_TICK_SECONDS", "0.2")
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
 
     async def scenario() -> None:
         async with aps_app.lifespan(aps_app.app):
@@ -55,7 +55,7 @@ def _ticks_after_both_started(r: redis.Redis, count: int) -> dict[int, int]:
 def test_two_processes_run_every_tick_twice(
     redis_server: RedisServer, uvicorn_server: Callable[..., UvicornServer]
 ) -> None:
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
     env = {"BOOK_REDIS_URL": redis_server.url, "BOOK_TICK_SECONDS": "1"}
     uvicorn_server(
         "ch_background_work.aps_app:app", env=env, extra_args=["--workers", "2"]
@@ -67,7 +67,7 @@ def test_two_processes_run_every_tick_twice(
 def test_a_redis_claim_makes_each_tick_run_once(
     redis_server: RedisServer, uvicorn_server: Callable[..., UvicornServer]
 ) -> None:
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
     env = {
         "BOOK_REDIS_URL": redis_server.url,
         "BOOK_TICK_SECONDS": "1",
@@ -86,7 +86,7 @@ def test_two_schedulers_in_one_process_share_ticks_through_the_claim(
     monkeypatch.setenv("BOOK_REDIS_URL", redis_server.url)
     monkeypatch.setenv("BOOK_TICK_SECONDS", "0.25")
     monkeypatch.setenv("BOOK_TICK_LOCK", "1")
-    r = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    r = redis_server.client()
 
     async def scenario() -> None:
         async with aps_app.lifespan(aps_app.app), aps_app.lifespan(aps_app.app):

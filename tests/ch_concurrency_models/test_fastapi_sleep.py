@@ -36,6 +36,7 @@ def server(uvicorn_server: Callable[..., UvicornServer]) -> UvicornServer:
     return uvicorn_server(APP)
 
 
+@pytest.mark.slow
 def test_time_sleep_in_async_def_serialises_requests(server: UvicornServer) -> None:
     elapsed, peak = asyncio.run(_burst(server.url, "/blocking"))
     assert peak == 1  # never two requests inside the endpoint at once

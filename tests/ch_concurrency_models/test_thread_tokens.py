@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from ch_concurrency_models import thread_tokens
 from tests.support.services import UvicornServer
@@ -40,6 +41,7 @@ async def _exhaust_then_probe(url: str) -> tuple[bool, int]:
         return starved, sum(r.status_code == 200 for r in replies)
 
 
+@pytest.mark.slow
 def test_sync_dependency_waits_for_a_token_held_by_sync_endpoints(
     uvicorn_server: Callable[..., UvicornServer],
 ) -> None:

@@ -103,6 +103,7 @@ async def tee(
         yield chunk
 
 
+@pytest.mark.slow
 def test_response_buffering_holds_a_stream_and_limits_nothing() -> None:
     with Pods(1, app="ch_llm_architecture.stream_gate:app") as gate:
         with in_front_of(gate, BUFFERING) as buffered:

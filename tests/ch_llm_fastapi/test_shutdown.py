@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from tests.support.services import UvicornServer
 from tests.support.vendor import FakeVendor
@@ -24,6 +25,7 @@ def refused(port: int) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_sigterm_finishes_in_flight_calls_and_closes_the_client(
     uvicorn_server: Callable[..., UvicornServer], fake_vendor: FakeVendor
 ) -> None:

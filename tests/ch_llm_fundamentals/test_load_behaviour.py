@@ -17,6 +17,7 @@ from ch_llm_fundamentals.vendor_client import VendorClient, VendorSettings
 from tests.support.vendor import FakeVendor
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("burst", "low", "high"), [(1, 5, 12), (10, 10, 21)])
 def test_in_flight_is_rate_times_latency_plus_burst(
     fake_vendor: FakeVendor, burst: int, low: int, high: int

@@ -37,6 +37,7 @@ def check_targets(data: dict[str, object]) -> None:
     assert naive["attempts_per_request"] > 2 * book["attempts_per_request"]
 
 
+@pytest.mark.slow
 def test_small_overload_run_shows_the_difference(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

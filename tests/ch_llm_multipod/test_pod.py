@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
 from tests.support.multipod_pods import Pods
 from tests.support.vendor import FakeVendor
 
 
+@pytest.mark.slow
 def test_a_pod_without_a_free_slot_answers_503_with_retry_after(
     fake_vendor: FakeVendor,
 ) -> None:

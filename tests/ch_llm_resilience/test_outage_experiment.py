@@ -74,6 +74,7 @@ def test_report_writes_the_json_and_prints_the_table(
     assert capsys.readouterr().out == table(data) + "\n"
 
 
+@pytest.mark.slow
 def test_small_outage_run_opens_and_closes_every_breaker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -42,6 +42,7 @@ async def offer(url: str, requests: int, budget: RetryBudget | None) -> int:
     return failures
 
 
+@pytest.mark.slow
 def test_retry_budget_keeps_attempts_near_1_1x_against_a_dead_vendor(
     fake_vendor: FakeVendor,
 ) -> None:

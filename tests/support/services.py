@@ -22,6 +22,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import redis
 
 ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS = ROOT / "snippets"
@@ -102,10 +106,28 @@ class RedisServer:
         self.dir = Path(tempfile.mkdtemp(prefix="book-redis-"))
         self.log = self.dir / "redis.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self._clients: list[Any] = []
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        """A client with str replies, closed by ``close_clients()``.
+
+        The ``redis_server`` fixture closes them when the test ends. A client
+        left to the garbage collector frees its socket at some later moment,
+        and the ResourceWarning then fails whichever test happens to be running.
+        """
+        import redis
+
+        client = redis.Redis.from_url(self.url, decode_responses=True)
+        self._clients.append(client)
+        return client
+
+    def close_clients(self) -> None:
+        while self._clients:
+            self._clients.pop().close()
 
     def start(self) -> RedisServer:
         program = require_program("redis-server", "redis-server")
