@@ -165,7 +165,12 @@ def celery_module(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch):  
     )
     monkeypatch.setattr(celery_app, "REDIS_URL", redis_server.url)
     monkeypatch.setattr(celery_app, "_store", None)
-    return celery_app
+    yield celery_app
+    # Tasks run in this process (eagerly or by an in-process worker) open the
+    # listing's store() client; close it before monkeypatch drops it, or the
+    # garbage collector frees its socket during some later test.
+    if celery_app._store is not None:
+        celery_app._store.close()
 
 
 async def eventually(
