@@ -1,7 +1,7 @@
 # Production Python for AI Backends: build the editions and run every listing.
 #
 #   make book    HTML, EPUB and PDF in _build/ (installs what it needs)
-#   make test    every test: listings, behaviour tests, guards, lint, types, coverage
+#   make test    every test: listings, behaviour tests, guards, lint, types
 #
 # See README.md for the rest.
 
@@ -13,10 +13,10 @@ SPHINX   := $(BIN)/sphinx-build
 SPHINXOPTS ?= -W --keep-going -n -q -j auto
 BUILD    := _build
 BASENAME := production-python-for-ai-backends
-# Most tests wait on real servers rather than compute, so twice as many
+# Most tests wait on real servers rather than compute, so three times as many
 # workers as cores keeps both busy; more only repeats the collection.
 ifndef PYTEST_WORKERS
-PYTEST_WORKERS := $(shell n=$$(( 2 * $$(nproc) )); [ $$n -gt 8 ] && n=8; echo $$n)
+PYTEST_WORKERS := $(shell n=$$(( 3 * $$(nproc) )); [ $$n -gt 8 ] && n=8; echo $$n)
 endif
 export PYTEST_WORKERS
 
@@ -25,7 +25,7 @@ export PYTEST_WORKERS
 # its imports from source again; the bytecode caches are gitignored.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: book html epub pdf test check serve clean figures lock venv system-book system-test system-check system-browser test-browser test-pythons bench soak \
+.PHONY: book html epub pdf test coverage check serve clean figures lock venv system-book system-test system-check system-browser test-browser test-pythons bench soak \
         lint types test-fast
 
 # -- environment --------------------------------------------------------------
@@ -84,12 +84,20 @@ serve: $(STAMP) system-book
 
 # -- tests ------------------------------------------------------------------------
 
+PYTEST_ARGS := -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider -m "not browser" --ignore=tests/browser
+
 test: $(STAMP) system-test
 	$(BIN)/ruff check snippets tests tools conftest.py conf.py
 	$(BIN)/ruff format --check snippets tests tools conftest.py conf.py
 	$(BIN)/mypy
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite under coverage.py: every line of snippets/ must run (100 %).
+# A line tracer slows every interpreter the tests start, so this is its own
+# gate (.ci/run runs it after make test) rather than part of the edit-test loop.
+coverage: $(STAMP) system-test
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider -m "not browser" --ignore=tests/browser
+	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report
 

@@ -7,6 +7,7 @@ target (a 2-core machine is the reference):
 - a clean ``make html``;
 - an incremental ``make html`` after touching one chapter, target under 5 s;
 - ``make test`` with a warm virtual environment, target under 60 s;
+- ``make coverage`` (the same suite under coverage.py);
 - ``make test-pythons``.
 
 Usage: ``python tools/bench.py [--runs N] [--only NAME ...]``. The results are
@@ -45,6 +46,7 @@ MEASUREMENTS = {
     "html-clean": (["html"], _clean_build, None),
     "html-incremental": (["html"], _touch, 5.0),
     "test-warm": (["test"], None, 60.0),
+    "coverage": (["coverage"], None, None),
     "test-pythons": (["test-pythons"], None, None),
 }
 

@@ -161,18 +161,21 @@ async def measure(
     limit: float,
     duration: float,
     warmup: float,
+    offered: float,
     at_half: Callable[[float], Coroutine[Any, Any, None]] | None = None,
 ) -> dict[str, Any]:
     await reset(vendor)
     t0 = time.monotonic()
-    answers = await offer(pods, 10 * limit, duration, at_half)
+    answers = await offer(pods, offered, duration, at_half)
     seen = await records(vendor)
     return summarise(setup, seen, answers, t0, duration, limit, warmup)
 
 
-async def experiment(limit: float, duration: float, warmup: float) -> dict[str, Any]:
+async def experiment(
+    limit: float, duration: float, warmup: float, overload: float = 10.0
+) -> dict[str, Any]:
     config = VendorConfig(rpm=int(limit), window=1.0, latency=0.05, latency_max=0.1)
-    args = (limit, duration, warmup)
+    args = (limit, duration, warmup, overload * limit)
     with running_vendor(config) as vendor, running_redis() as redis:
         with running_pods(3, pod_env("local", vendor, redis.url, limit)) as pods:
             results = [await measure("per-pod", vendor, pods, *args)]
@@ -188,7 +191,7 @@ async def experiment(limit: float, duration: float, warmup: float) -> dict[str, 
     return {
         "pods": 3,
         "vendor_limit_per_s": limit,
-        "offered_per_s": 10 * limit,
+        "offered_per_s": overload * limit,
         "duration_s": duration,
         "warmup_s": warmup,
         "machine": {
@@ -228,10 +231,11 @@ def main(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--limit", type=float, default=10.0)
     parser.add_argument("--duration", type=float, default=30.0)
     args = parser.parse_args(argv)
-    warmup = 3.0
+    warmup, overload = 3.0, 10.0
     if os.environ.get("BOOK_SNIPPET_TEST") == "1":
-        args.duration, warmup = 3.0, 0.5
-    data = asyncio.run(experiment(args.limit, args.duration, warmup))
+        # Five times the limit is still more than every pod's share of it.
+        args.duration, warmup, overload = 3.0, 0.5, 5.0
+    data = asyncio.run(experiment(args.limit, args.duration, warmup, overload))
     return report(data, args.out)  # pragma: no cover - see report()
 
 
