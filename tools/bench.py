@@ -98,6 +98,9 @@ def main() -> int:
     }
     out = ROOT / "_build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
+    if args.only and out.exists():  # a partial run updates the earlier figures
+        earlier = json.loads(out.read_text())["results"]
+        results = {**earlier, **results}
     out.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
     print(f"machine: {machine}")
     return 0

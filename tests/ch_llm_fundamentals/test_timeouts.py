@@ -56,7 +56,7 @@ def test_write_timeout_bounds_a_stalled_upload() -> None:
 
 
 def test_pool_timeout_is_our_own_saturation(fake_vendor: FakeVendor) -> None:
-    fake_vendor.configure(latency=1.0)
+    fake_vendor.configure(latency=1.5)
 
     async def go() -> None:
         limits = httpx.Limits(max_connections=1)
@@ -65,7 +65,9 @@ def test_pool_timeout_is_our_own_saturation(fake_vendor: FakeVendor) -> None:
             first = asyncio.create_task(
                 client.post(fake_vendor.completions_url, json=timeouts.PAYLOAD)
             )
-            await asyncio.sleep(0.2)  # the first call holds the only connection
+            # Once the vendor is answering it, the first call holds the only
+            # connection for the next 1.5 s.
+            await asyncio.to_thread(fake_vendor.wait_in_flight, 1)
             with pytest.raises(httpx.PoolTimeout):
                 await client.post(fake_vendor.completions_url, json=timeouts.PAYLOAD)
             assert (await first).status_code == 200

@@ -17,6 +17,7 @@ configuration fields and routes.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,6 +91,31 @@ class FakeVendor:
         response = self._admin.get(f"{self.url}/_admin/requests")
         response.raise_for_status()
         return [RequestRecord.model_validate(item) for item in response.json()]
+
+    def settled(self, at_least: int = 1, timeout: float = 10.0) -> list[RequestRecord]:
+        """The requests once at least ``at_least`` arrived and none is in flight.
+
+        A client that timed out may give up before a loaded vendor has even
+        read its request; ask this, not ``requests()``, after a timeout.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            records = self.requests()
+            if len(records) >= at_least and self.stats()["in_flight"] == 0:
+                return records
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"vendor: {len(records)} requests, {self.stats()} after {timeout} s"
+                )
+            time.sleep(0.01)
+
+    def wait_in_flight(self, at_least: int, timeout: float = 10.0) -> None:
+        """Block until the vendor is answering ``at_least`` requests at once."""
+        deadline = time.monotonic() + timeout
+        while self.stats()["in_flight"] < at_least:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"vendor: {self.stats()} after {timeout} s")
+            time.sleep(0.01)
 
     def stats(self) -> dict[str, int]:
         """``in_flight`` and ``peak_in_flight`` right now."""
