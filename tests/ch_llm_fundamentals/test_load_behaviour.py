@@ -110,18 +110,21 @@ def test_idempotency_key_makes_the_retry_a_replay(fake_vendor: FakeVendor) -> No
 def test_without_a_key_a_timed_out_call_is_not_repeated(
     fake_vendor: FakeVendor,
 ) -> None:
-    fake_vendor.configure(fault="slow", fault_first=1, slow_seconds=0.6)
+    fake_vendor.configure(fault="slow", fault_first=1, slow_seconds=1.5)
     settings = VendorSettings(
-        base_url=fake_vendor.url, rate=100.0, call_timeout=0.2, idempotency_keys=False
+        base_url=fake_vendor.url, rate=100.0, call_timeout=0.5, idempotency_keys=False
     )
 
     async def go() -> None:
         async with VendorClient(settings) as client:
             await client.complete("maybe charged")
 
-    with pytest.raises(RetriesExhausted, match="TimeoutError"):
+    with pytest.raises(RetriesExhausted, match="TimeoutError") as info:
         asyncio.run(go())
-    assert len(fake_vendor.settled(at_least=1)) == 1
+    assert info.value.attempts == 1  # the client gave up instead of retrying
+    # A loaded vendor may not even have read the request within the timeout;
+    # whatever reached it, nothing reached it twice.
+    assert len(fake_vendor.settled(at_least=0)) <= 1
 
 
 def test_backing_off_inside_the_semaphore_halves_throughput() -> None:
