@@ -160,8 +160,13 @@ def celery_module(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch):  
     monkeypatch.setenv("BOOK_REDIS_URL", redis_server.url)
     from ch_background_work import tasks as celery_app
 
+    # One result backend for every thread: by default Celery gives each thread
+    # its own, and the in-process worker's thread drops its backend (and that
+    # backend's Redis sockets) to the garbage collector when it ends.
     celery_app.app.conf.update(
-        broker_url=redis_server.url, result_backend=redis_server.url
+        broker_url=redis_server.url,
+        result_backend=redis_server.url,
+        result_backend_thread_safe=True,
     )
     monkeypatch.setattr(celery_app, "REDIS_URL", redis_server.url)
     monkeypatch.setattr(celery_app, "_store", None)

@@ -36,6 +36,8 @@ def test_two_beats_publish_each_periodic_task_twice(
     for beat in beats:
         beat.kill()  # stop publishing before counting
     sent = [len(SENT.findall(b.output())) for b in beats]
-    # Every message in the queue came from one of the two schedules.
-    assert r.llen("celery") == sum(sent)
+    # Every message in the queue came from one of the two schedules. Beat logs
+    # "Sending due task" before it publishes, so the kill may fall between the
+    # two: at most one logged send per beat can be missing from the queue.
+    assert sum(sent) - len(beats) <= r.llen("celery") <= sum(sent)
     assert min(sent) >= 2
