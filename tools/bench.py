@@ -51,7 +51,8 @@ MEASUREMENTS = {
 }
 
 
-def run(targets: list[str]) -> float:
+def run(targets: list[str]) -> float | None:
+    """Wall time of one ``make`` run, or None (and its output) if it failed."""
     start = time.perf_counter()
     result = subprocess.run(
         ["make", *targets], cwd=ROOT, capture_output=True, text=True, check=False
@@ -59,7 +60,8 @@ def run(targets: list[str]) -> float:
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
-        raise SystemExit(f"bench: `make {' '.join(targets)}` failed")
+        sys.stderr.write(f"bench: `make {' '.join(targets)}` failed\n")
+        return None
     return elapsed
 
 
@@ -71,15 +73,28 @@ def main() -> int:
     names = args.only or list(MEASUREMENTS)
     # Warm-up: the venv and system packages exist, and html-incremental has a
     # build to increment.
-    run(["html"])
+    if run(["html"]) is None:
+        return 1
     results: dict[str, dict[str, object]] = {}
+    failed = False
     for name in names:
         targets, prepare, target = MEASUREMENTS[name]
         times = []
         for _ in range(args.runs):
             if prepare:
                 prepare()
-            times.append(run(targets))
+            elapsed = run(targets)
+            if elapsed is None:  # a failed run is reported, not timed
+                break
+            times.append(elapsed)
+        if len(times) < args.runs:
+            failed = True
+            results[name] = {
+                "runs_s": [round(t, 2) for t in times],
+                "verdict": "FAILED",
+            }
+            print(f"{name:18} FAILED after {len(times)} good runs", flush=True)
+            continue
         median = statistics.median(times)
         verdict = "" if target is None else ("ok" if median < target else "OVER")
         results[name] = {
@@ -103,7 +118,7 @@ def main() -> int:
         results = {**earlier, **results}
     out.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
     print(f"machine: {machine}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
