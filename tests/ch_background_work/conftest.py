@@ -14,8 +14,6 @@ import itertools
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -23,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import launcher
+from tests.support.launcher import ProcessHandle
 from tests.support.services import ROOT, SNIPPETS, RedisServer, ServiceError
 
 LOGLEVEL = os.environ.get("BOOK_CELERY_LOGLEVEL", "INFO")
@@ -49,7 +49,7 @@ class CeleryWorker:
         self.env = dict(env or {})
         self.dir = Path(tempfile.mkdtemp(prefix="book-celery-"))
         self.log = self.dir / "worker.log"
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: ProcessHandle | None = None
 
     @property
     def hostname(self) -> str:
@@ -61,7 +61,7 @@ class CeleryWorker:
         env["BOOK_REDIS_URL"] = self.redis_url
         env.setdefault("BOOK_SOFT_SHUTDOWN", "0")
         env.update(self.env)
-        celery = [sys.executable, "-m", "celery", "-A", "ch_background_work.tasks"]
+        celery = ["-A", "ch_background_work.tasks"]
         common = ["--loglevel", LOGLEVEL, "--logfile", str(self.log)]
         if self.beat:
             args = [*celery, "beat", "--schedule", str(self.dir / "schedule"), *common]
@@ -73,13 +73,15 @@ class CeleryWorker:
                 "--without-gossip", "--without-mingle", "--without-heartbeat", *common,
             ]  # fmt: skip
             ready = " ready."
-        self.process = subprocess.Popen(
+        # `python -m celery ARGS` in a new session, forked from the launcher
+        # that has already imported Celery (see tests/support/launcher.py).
+        self.process = launcher.start(
+            "celery",
             args,
-            cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            cwd=ROOT,
+            log=Path(os.devnull),  # Celery writes its own --logfile
+            new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.services import UvicornServer
+from tests.support.services import UvicornServer, local_tls
 from tests.support.vendor import FakeVendor, _coverage_env
 
 APP = "ch_llm_fastapi.app:app"
@@ -33,7 +33,7 @@ def start_service(
 
 def metric(server: UvicornServer, line_prefix: str) -> float:
     """The value of one sample of /metrics, 0.0 when it is absent."""
-    text = httpx.get(f"{server.url}/metrics", timeout=5.0).text
+    text = httpx.get(f"{server.url}/metrics", timeout=5.0, verify=local_tls()).text
     for line in text.splitlines():
         if line.startswith(line_prefix + " "):
             return float(line.rsplit(" ", 1)[1])

@@ -10,7 +10,7 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from tests.support.services import UvicornServer
+from tests.support.services import UvicornServer, local_tls
 from tests.support.vendor import FakeVendor
 
 from ._service import APP, service_env
@@ -42,7 +42,11 @@ PROBLEM = "application/problem+json"
 def post(server: UvicornServer, key: str | None = None) -> httpx.Response:
     headers = {"X-API-Key": key or uuid4().hex}  # a fresh caller unless named
     return httpx.post(
-        f"{server.url}/v1/complete", json=PROMPT, headers=headers, timeout=20
+        f"{server.url}/v1/complete",
+        json=PROMPT,
+        headers=headers,
+        timeout=20,
+        verify=local_tls(),
     )
 
 

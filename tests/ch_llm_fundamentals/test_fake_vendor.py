@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 import httpx
-import openai
 import pytest
 
 from ch_llm_fundamentals.fake_vendor import VendorConfig
@@ -25,7 +24,7 @@ BODY: dict[str, Any] = {
 def post(vendor: FakeVendor, **kwargs: Any) -> httpx.Response:
     kwargs.setdefault("json", BODY)
     kwargs.setdefault("timeout", 10.0)
-    return httpx.post(vendor.completions_url, **kwargs)
+    return vendor.http.post(vendor.completions_url, **kwargs)
 
 
 def test_answers_an_openai_style_completion(fake_vendor: FakeVendor) -> None:
@@ -43,7 +42,9 @@ def test_answers_an_openai_style_completion(fake_vendor: FakeVendor) -> None:
 
 
 def test_the_openai_sdk_talks_to_it(fake_vendor: FakeVendor) -> None:
-    with openai.OpenAI(base_url=f"{fake_vendor.url}/v1", api_key="k") as client:
+    from openai import OpenAI  # not at the top: see test_sdk_retries.py
+
+    with OpenAI(base_url=f"{fake_vendor.url}/v1", api_key="k") as client:
         completion = client.chat.completions.create(
             model="fake-1", messages=[{"role": "user", "content": "Say hello"}]
         )
@@ -215,7 +216,9 @@ def test_trickle_spaces_the_body(fake_vendor: FakeVendor) -> None:
 
 
 def test_streaming_answers_server_sent_events(fake_vendor: FakeVendor) -> None:
-    with openai.OpenAI(base_url=f"{fake_vendor.url}/v1", api_key="k") as client:
+    from openai import OpenAI  # not at the top: see test_sdk_retries.py
+
+    with OpenAI(base_url=f"{fake_vendor.url}/v1", api_key="k") as client:
         stream = client.chat.completions.create(
             model="fake-1",
             messages=[{"role": "user", "content": "hi"}],

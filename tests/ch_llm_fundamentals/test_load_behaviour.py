@@ -1,11 +1,15 @@
-"""Little's law, jitter, retry layers, idempotency and slots, at the real vendor."""
+"""Little's law, jitter, retry layers, idempotency and slots, at the real vendor.
+
+The listings that use the openai SDK are imported inside their tests: the SDK
+costs half a second of CPU to import, and every xdist worker collects this file.
+"""
 
 import asyncio
 import math
 
 import pytest
 
-from ch_llm_fundamentals import jitter_demo, little_demo, sdk_retries
+from ch_llm_fundamentals import jitter_demo, little_demo
 from ch_llm_fundamentals.errors import RetriesExhausted
 from ch_llm_fundamentals.rate_limiter import TokenBucket
 from ch_llm_fundamentals.semaphore_backoff import (
@@ -63,6 +67,8 @@ def test_synchronised_clients_all_come_back(fake_vendor: FakeVendor) -> None:
 
 
 def test_retry_layers_multiply_attempts(fake_vendor: FakeVendor) -> None:
+    from ch_llm_fundamentals import sdk_retries
+
     fake_vendor.configure(
         fault="status", fault_status=503, fault_probability=1.0, fault_retry_after_ms=1
     )
@@ -84,6 +90,8 @@ def test_retry_layers_multiply_attempts(fake_vendor: FakeVendor) -> None:
 
 
 def test_sdk_call_succeeds_when_the_vendor_does(fake_vendor: FakeVendor) -> None:
+    from ch_llm_fundamentals import sdk_retries
+
     async def go() -> str | None:
         async with sdk_retries.make_sdk_client(fake_vendor.url, max_retries=0) as sdk:
             return await sdk_retries.app_call(sdk, attempts=1)
@@ -231,6 +239,8 @@ def test_a_cancelled_waiter_gives_its_token_back() -> None:
 
 
 def test_gateway_stops_after_a_success(fake_vendor: FakeVendor) -> None:
+    from ch_llm_fundamentals import sdk_retries
+
     async def go() -> None:
         async with sdk_retries.make_sdk_client(fake_vendor.url, max_retries=0) as sdk:
             await sdk_retries.gateway_call(sdk, attempts=3, tries=3)

@@ -34,8 +34,9 @@ async def through_balancer(
                 for _ in range(30):
                     served[(await client.get(url)).json()["port"]] += 1
         else:
-            for _ in range(30):
-                async with httpx.AsyncClient() as client:  # a new connection each
+            no_reuse = httpx.Limits(max_keepalive_connections=0)
+            async with httpx.AsyncClient(limits=no_reuse) as client:
+                for _ in range(30):  # a new connection for each request
                     served[(await client.get(url)).json()["port"]] += 1
     return served, balancer.connections
 

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.support.services import UvicornServer
+from tests.support.services import UvicornServer, local_tls
 from tests.support.vendor import FakeVendor, _coverage_env
 
 APP = "ch_llm_resilience.service:app"
@@ -33,7 +33,9 @@ def service_process(vendor_server: FakeVendor) -> Iterator[UvicornServer]:
 @pytest.fixture
 def service(service_process: UvicornServer) -> UvicornServer:
     """The module's service with a closed breaker."""
-    response = httpx.post(f"{service_process.url}/breaker/close", timeout=10.0)
+    response = httpx.post(
+        f"{service_process.url}/breaker/close", timeout=10.0, verify=local_tls()
+    )
     assert response.json() == {"state": "closed"}
     return service_process
 
@@ -111,6 +113,7 @@ def test_vendor_outcomes_map_to_the_book_status_codes(
         json=BODY,
         headers={"x-api-key": "key-acme-prod"},
         timeout=10.0,
+        verify=local_tls(),
     )
     assert response.status_code == status
     assert response.json()["detail"] == detail
@@ -124,7 +127,11 @@ def test_no_free_slot_within_the_admission_timeout_is_a_503(
 
     def post() -> httpx.Response:
         return httpx.post(
-            f"{service.url}/v1/complete", json=BODY, headers=headers, timeout=10.0
+            f"{service.url}/v1/complete",
+            json=BODY,
+            headers=headers,
+            timeout=10.0,
+            verify=local_tls(),
         )
 
     with ThreadPoolExecutor(1) as pool:

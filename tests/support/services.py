@@ -12,20 +12,25 @@ pytest fixtures in ``tests/conftest.py`` use the same classes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tests.support import launcher
+
 if TYPE_CHECKING:
     import redis
+
+    from tests.support.launcher import ProcessHandle
 
 ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS = ROOT / "snippets"
@@ -44,10 +49,21 @@ def free_port() -> int:
 
 # Generous: on a loaded 2-core machine (coverage, parallel workers) an app
 # import can take many seconds. The wait ends as soon as the port answers.
+@functools.cache
+def local_tls() -> ssl.SSLContext:
+    """One TLS context for the tests' HTTP clients: pass it as ``verify=``.
+
+    httpx builds a new context for every client it creates, and loading the CA
+    bundle into it costs about 40 ms of CPU. The tests talk plain HTTP to
+    127.0.0.1 and create clients in loops, so they share this one instead.
+    """
+    return ssl.create_default_context()
+
+
 def wait_for_port(
     port: int,
     *,
-    process: subprocess.Popen[bytes] | None = None,
+    process: ProcessHandle | None = None,
     timeout: float = 60.0,
     what: str = "server",
     log: Path | None = None,
@@ -74,7 +90,7 @@ def wait_for_port(
     raise ServiceError(f"{what} did not listen on 127.0.0.1:{port} within {timeout} s")
 
 
-def _stop(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+def _stop(process: ProcessHandle, timeout: float = 10.0) -> None:
     if process.poll() is not None:
         return
     process.send_signal(signal.SIGTERM)
@@ -181,7 +197,7 @@ class UvicornServer:
         self.env = dict(env or {})
         self.dir = Path(tempfile.mkdtemp(prefix="book-uvicorn-"))
         self.log = self.dir / "uvicorn.log"
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: ProcessHandle | None = None
 
     @property
     def url(self) -> str:
@@ -194,14 +210,12 @@ class UvicornServer:
         )
         env.update(self.env)
         args = [
-            sys.executable, "-m", "uvicorn", self.app,
-            "--host", "127.0.0.1", "--port", str(self.port),
+            self.app, "--host", "127.0.0.1", "--port", str(self.port),
             *self.extra_args,
         ]  # fmt: skip
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT
-            )
+        # `python -m uvicorn ARGS`, forked from a launcher that has already
+        # imported FastAPI and uvicorn (see tests/support/launcher.py).
+        self.process = launcher.start("uvicorn", args, env=env, cwd=ROOT, log=self.log)
         wait_for_port(
             self.port, process=self.process, what=f"uvicorn {self.app}", log=self.log
         )
