@@ -336,7 +336,8 @@ def _serve(control: socket.socket) -> None:
                 return
             fd = children.pop(pid, None)
             if fd is not None:
-                os.write(fd, str(status).encode())
+                with contextlib.suppress(OSError):  # the reader may be gone
+                    os.write(fd, str(status).encode())
                 os.close(fd)
 
     selector = selectors.DefaultSelector()
@@ -363,14 +364,17 @@ def _serve(control: socket.socket) -> None:
                 control.send(json.dumps({"pid": pid}).encode())
             reap()
     finally:
-        # The tests have gone (EOF) or the launcher failed: stop what is left.
-        for pid in list(children):
+        # The tests have gone (EOF) or the launcher failed: stop what is left,
+        # and report each end as usual.
+        for pid in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        for pid in list(children):
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        for pid, fd in children.items():
+            with contextlib.suppress(ChildProcessError, OSError):
+                _, status = os.waitpid(pid, 0)
+                os.write(fd, str(status).encode())
+            os.close(fd)
 
 
 def main(argv: Sequence[str]) -> None:
