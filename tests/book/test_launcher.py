@@ -163,3 +163,12 @@ def test_the_launcher_imports_no_module_of_the_book() -> None:
     book = {path.name for path in (ROOT / "snippets").iterdir() if path.is_dir()}
     assert not [name for name in preloaded if name.split(".")[0] in book | {"tests"}]
     assert sys.modules["tests.support.launcher"] is launcher
+
+
+def test_a_dead_launcher_is_a_clear_error(
+    client: launcher._Client, tmp_path: Path
+) -> None:
+    client.process.kill()
+    client.process.wait(timeout=30)
+    with pytest.raises(RuntimeError, match=r"launcher\.py\) exited with code -9"):
+        run(client, tmp_path, "exit", "0")

@@ -41,6 +41,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Mapping, Sequence
@@ -152,13 +153,19 @@ class _Client:
         # path: not the first server's settings, which its children replace.
         self.env = dict(os.environ)
         self.env["PYTHONPATH"] = env.get("PYTHONPATH", "")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.launcher", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-            env=self.env,
-            cwd=cwd,
-        )
+        # Its own log: the test that happens to start it has its output
+        # captured by pytest, and a later failure must not land there.
+        self.log = Path(tempfile.mkstemp(prefix="book-launcher-", suffix=".log")[1])
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.support.launcher", str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+                cwd=cwd,
+            )
         theirs.close()
         self.sock = ours
         self.lock = threading.Lock()
@@ -196,15 +203,21 @@ class _Client:
             code = self.process.wait(timeout=10)
             raise RuntimeError(
                 f"the test launcher (tests/support/launcher.py) exited with code "
-                f"{code}; its traceback is in the test's captured stderr"
+                f"{code}. Its output ({self.log}):\n{self.output()}"
             )
         answer = json.loads(reply)
         if "error" in answer:
             os.close(status_read)
-            raise RuntimeError(f"the test launcher could not start {module}: {answer}")
+            raise RuntimeError(
+                f"the test launcher could not start `python -m {module}`:\n"
+                f"{answer['error']}"
+            )
         return LaunchedProcess(
             answer["pid"], status_read, [sys.executable, "-m", module, *args]
         )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
 
     def close(self) -> None:
         self.sock.close()  # the launcher sees EOF, stops leftovers and exits
@@ -213,6 +226,7 @@ class _Client:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+        self.log.unlink(missing_ok=True)
 
 
 _client: _Client | None = None
@@ -355,9 +369,14 @@ def _serve(control: socket.socket) -> None:
                 if not message:
                     return
                 request = json.loads(message)
-                for name in PRELOAD.get(request["module"], ()):
-                    importlib.import_module(name)
-                pid = os.fork()
+                try:
+                    for name in PRELOAD.get(request["module"], ()):
+                        importlib.import_module(name)
+                    pid = os.fork()
+                except Exception:  # the test side raises it, with this text
+                    os.close(fds[0])
+                    control.send(json.dumps({"error": traceback.format_exc()}).encode())
+                    continue
                 if pid == 0:
                     _run_child(request)
                 children[pid] = fds[0]
