@@ -32,6 +32,8 @@ from sybil.sybil import SybilCollection
 from tests.support import services
 
 ROOT = Path(__file__).resolve().parent
+# The chapters (book/) hold no tests; `pytest .` must not wander into them.
+collect_ignore = ["book", "_build"]
 REQUIRES = re.compile(r"^#\s*book:\s*requires\s+(?P<names>[\w ,-]+)$", re.MULTILINE)
 RUN_BY = re.compile(r"^#\s*book:\s*run by\s+(?P<path>\S+)$", re.MULTILINE)
 

@@ -35,6 +35,7 @@ report = {
     "ppid": os.getppid(),
     "threads": __import__("threading").active_count(),
     "stdin": sys.stdin.read(),
+    "path": sys.path,
 }
 print(json.dumps(report), flush=True)
 print("to stderr", file=sys.stderr, flush=True)
@@ -47,25 +48,37 @@ if sys.argv[1] == "wait":
 """
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[launcher._Client]:
-    """A launcher of the test's own, used even under coverage."""
-    (tmp_path / "launched_program.py").write_text(PROGRAM)
-    env = {"PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
-    started = launcher._Client(env, ROOT)
+@pytest.fixture(scope="module")
+def shared() -> Iterator[launcher._Client]:
+    """One launcher for the tests that leave it running; used even under coverage."""
+    started = launcher._Client(os.environ, ROOT)
     yield started
     started.close()
+
+
+@pytest.fixture
+def client() -> Iterator[launcher._Client]:
+    """A launcher of the test's own, for the tests that stop it."""
+    started = launcher._Client(os.environ, ROOT)
+    yield started
+    started.close()
+
+
+def child_env(tmp_path: Path, **env: str) -> dict[str, str]:
+    """The program's directory on PYTHONPATH, relative, with an empty entry."""
+    (tmp_path / "programs").mkdir(exist_ok=True)
+    (tmp_path / "programs" / "launched_program.py").write_text(PROGRAM)
+    return {**os.environ, "PYTHONPATH": f"programs{os.pathsep}", **env}
 
 
 def run(
     client: launcher._Client, tmp_path: Path, *args: str, **env: str
 ) -> tuple[launcher.LaunchedProcess, Path]:
     log = tmp_path / "out.log"
-    child_env = {**os.environ, "PYTHONPATH": client.env["PYTHONPATH"], **env}
     process = client.spawn(
         "launched_program",
         args,
-        env=child_env,
+        env=child_env(tmp_path, **env),
         cwd=tmp_path,
         log=log,
         new_session=False,
@@ -77,37 +90,54 @@ def report(log: Path) -> dict[str, object]:
     return dict(json.loads(log.read_text().splitlines()[0]))
 
 
-def test_a_child_gets_its_own_arguments_environment_and_directory(
-    client: launcher._Client, tmp_path: Path
+def test_a_child_sees_what_python_dash_m_would_show_it(
+    shared: launcher._Client, tmp_path: Path
 ) -> None:
-    process, log = run(client, tmp_path, "exit", "0", BOOK_LAUNCHER_SETTING="on")
+    process, log = run(shared, tmp_path, "exit", "0", BOOK_LAUNCHER_SETTING="on")
     assert process.wait(timeout=30) == 0
     seen = report(log)
+    real = subprocess.run(
+        [sys.executable, "-m", "launched_program", "exit", "0"],
+        env=child_env(tmp_path, BOOK_LAUNCHER_SETTING="on"),
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    expected = json.loads(real.stdout.splitlines()[0])
+    for key in ("argv", "cwd", "setting", "main", "threads", "stdin", "path"):
+        assert seen[key] == expected[key], key
+    assert seen["path"][:3] == [
+        str(tmp_path),
+        str(tmp_path / "programs"),
+        str(tmp_path),
+    ]
     assert seen["argv"] == ["exit", "0"]
     assert seen["setting"] == "on"  # the request's environment, not the launcher's
     assert seen["cwd"] == str(tmp_path)
     assert seen["main"] == "__main__"  # run as a program, like `python -m`
     assert seen["pid"] == process.pid
-    assert seen["ppid"] == client.process.pid  # forked, not a new interpreter
+    assert seen["ppid"] == shared.process.pid  # forked, not a new interpreter
     assert seen["threads"] == 1
     assert seen["stdin"] == ""  # /dev/null, never the test's own stdin
     assert "to stderr" in log.read_text()  # stdout and stderr share the log
 
 
 def test_exit_codes_and_failures_are_those_of_python_dash_m(
-    client: launcher._Client, tmp_path: Path
+    shared: launcher._Client, tmp_path: Path
 ) -> None:
-    exited, _ = run(client, tmp_path, "exit", "3")
+    exited, _ = run(shared, tmp_path, "exit", "3")
     assert exited.wait(timeout=30) == 3
-    crashed, log = run(client, tmp_path, "crash")
+    crashed, log = run(shared, tmp_path, "crash")
     assert crashed.wait(timeout=30) == 1
     assert "RuntimeError: the program failed" in log.read_text()
 
 
 def test_a_signal_kills_the_child_and_wait_reports_it(
-    client: launcher._Client, tmp_path: Path
+    shared: launcher._Client, tmp_path: Path
 ) -> None:
-    process, log = run(client, tmp_path, "wait")
+    process, log = run(shared, tmp_path, "wait")
     with pytest.raises(subprocess.TimeoutExpired):
         process.wait(timeout=0.05)
     assert process.poll() is None

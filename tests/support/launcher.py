@@ -149,10 +149,10 @@ class _Client:
 
     def __init__(self, env: Mapping[str, str], cwd: Path) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        # The environment of this pytest process, with the servers' import
-        # path: not the first server's settings, which its children replace.
-        self.env = dict(os.environ)
-        self.env["PYTHONPATH"] = env.get("PYTHONPATH", "")
+        # The environment of this pytest process, not the first server's
+        # settings, which its children replace. No PYTHONPATH: each child
+        # builds sys.path from its own (see _run_child).
+        self.env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         # Its own log: the test that happens to start it has its output
         # captured by pytest, and a later failure must not land there.
         self.log = Path(tempfile.mkstemp(prefix="book-launcher-", suffix=".log")[1])
@@ -233,15 +233,11 @@ _client: _Client | None = None
 _client_pid = 0
 
 
-def _interpreter_settings(env: Mapping[str, str]) -> dict[str, object]:
-    settings: dict[str, object] = {
-        k: v for k, v in env.items() if k.startswith("PYTHON")
+def _interpreter_settings(env: Mapping[str, str]) -> dict[str, str]:
+    # PYTHONPATH is the one start-up variable a child can apply after the fork.
+    return {
+        k: v for k, v in env.items() if k.startswith("PYTHON") and k != "PYTHONPATH"
     }
-    # An empty entry of PYTHONPATH stands for the working directory: for every
-    # server that is the repository root, which is on the path already.
-    path = env.get("PYTHONPATH", "")
-    settings["PYTHONPATH"] = [p for p in path.split(os.pathsep) if p]
-    return settings
 
 
 def _usable(env: Mapping[str, str]) -> bool:
@@ -262,14 +258,18 @@ def start(
 ) -> ProcessHandle:
     """``python -m MODULE ARGS`` with ``env``, output to ``log``: forked or not."""
     global _client, _client_pid
-    if _usable(env):
-        if _client is None or _client_pid != os.getpid():
+    if _client is not None and _client_pid != os.getpid():
+        _client = None  # a forked pytest process: that launcher is not ours
+    launcher_env = os.environ if _client is None else _client.env
+    if _usable(env) and (
+        _interpreter_settings(env) == _interpreter_settings(launcher_env)
+    ):
+        if _client is None:
             _client, _client_pid = _Client(env, cwd), os.getpid()
             atexit.register(_client.close)
-        if _interpreter_settings(env) == _interpreter_settings(_client.env):
-            return _client.spawn(
-                module, args, env=env, cwd=cwd, log=log, new_session=new_session
-            )
+        return _client.spawn(
+            module, args, env=env, cwd=cwd, log=log, new_session=new_session
+        )
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", module, *args],
@@ -299,11 +299,18 @@ def _run_child(request: dict[str, object]) -> None:
         os.closerange(3, 65536)  # the launcher's sockets and the status pipes
         if request["new_session"]:
             os.setsid()
-        os.chdir(str(request["cwd"]))
+        cwd = str(request["cwd"])
+        os.chdir(cwd)
         env = request["env"]
         assert isinstance(env, dict)
         os.environ.clear()
         os.environ.update(env)
+        # The path `python -m` would start with: the working directory, then
+        # PYTHONPATH (relative entries, and an empty one, against it), then
+        # the standard library and site-packages the launcher started with.
+        extra = str(env.get("PYTHONPATH", ""))
+        entries = [os.path.join(cwd, p) if p else cwd for p in extra.split(os.pathsep)]
+        sys.path[:] = [cwd, *(entries if extra else []), *_BASE_PATH]
         module = str(request["module"])
         args = request["args"]
         assert isinstance(args, list)
@@ -396,7 +403,13 @@ def _serve(control: socket.socket) -> None:
             os.close(fd)
 
 
+_BASE_PATH: list[str] = []
+
+
 def main(argv: Sequence[str]) -> None:
+    # The launcher starts without PYTHONPATH: its sys.path is its working
+    # directory, then what every interpreter of this venv has.
+    _BASE_PATH[:] = sys.path[1:]
     _serve(socket.socket(fileno=int(argv[0])))
 
 
