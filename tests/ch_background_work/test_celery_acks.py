@@ -25,10 +25,15 @@ def test_early_ack_task_is_lost_when_the_worker_is_killed(
     first = celery_worker("first", env=FAST_REDELIVERY)
     celery_module.report_early.delay("job")
     wait_until(lambda: r.llen("job:started") == 1, what="the task to start")
+    # The pool's parent process sends the early ack once the child reports
+    # that it accepted the task, which can be a moment after the task began.
+    # The task is blocked on job:gate, so the ack lands while it still runs.
+    wait_until(lambda: r.hlen("unacked") == 0, what="the early ack")
     first.kill()  # SIGKILL mid-task
 
-    # The message was acknowledged before the task ran: nothing in Redis
+    # The message was acknowledged before the task finished: nothing in Redis
     # remembers it, neither the queue nor the unacked table.
+    assert r.llen("job:done") == 0  # it was still running
     assert r.llen("celery") == 0
     assert r.hlen("unacked") == 0
 
