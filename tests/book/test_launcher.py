@@ -25,7 +25,7 @@ from tests.support.services import ROOT
 # A module of its own on the child's path: `-m` finds it like any program.
 PROGRAM = """
 import json, os, signal, sys, time
-import fastapi  # preloaded by the launcher for uvicorn, so already imported
+import fastapi  # a library a server imports: it must start no thread
 report = {
     "argv": sys.argv[1:],
     "cwd": os.getcwd(),
